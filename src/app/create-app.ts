@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import { createPasswordHasher } from '../auth/password-hasher.ts';
+import { createRefresh } from '../auth/refresh.ts';
+import { createSessions } from '../auth/sessions.ts';
+import { createSignIn } from '../auth/sign-in.ts';
+import type { Config } from '../config/config.ts';
+import { createConnectHandler } from '../connect/connect-handler.ts';
+import { AuthError } from '../errors/auth-error.ts';
+import { Health } from '../gen/health/v1/health_pb.js';
+import { AuthService } from '../gen/semaswift/auth/v1/auth_service_pb.js';
+import { HealthService } from '../gen/semaswift/auth/v1/health_service_pb.js';
+import { TokenService } from '../gen/semaswift/auth/v1/token_service_pb.js';
+import { UserService } from '../gen/semaswift/auth/v1/user_service_pb.js';
+import { createKeyRing, type KeyRing } from '../keys/key-ring.ts';
+import { withRequestLog } from '../observability/request-log.ts';
+import { createCallGuard } from '../principal/access-policy.ts';
+import { createAuthenticator } from '../principal/authenticator.ts';
+import { createBruteForceGuard } from '../ratelimit/brute-force-guard.ts';
+import { createRestHandler } from '../rest/rest-handler.ts';
+import { createAuthService } from '../rpc/auth-service.ts';
+import { createGrpcHealthService, createRestHealthService, type HealthState } from '../rpc/health-service.ts';
+import { register } from '../rpc/services.ts';
+import { createTokenService } from '../rpc/token-service.ts';
+import { createUserService } from '../rpc/user-service.ts';
+import { createErrorReporter, writeJsonError } from '../server/http-errors.ts';
+import type { HttpHandler } from '../server/http-types.ts';
+import type { Store } from '../storage/store.ts';
+import { createIntrospect } from '../tokens/introspection.ts';
+import { createTokenSigner } from '../tokens/token-signer.ts';
+import { createTokenVerifier } from '../tokens/token-verifier.ts';
+import { createUserDirectory } from '../users/user-directory.ts';
+import { createWellKnownHandler } from '../web/well-known.ts';
+
+export interface App {
+  /** Serves everything on the main port. */
+  handler: HttpHandler;
+  keyRing: KeyRing;
+  health: HealthState;
+  close(): void;
+}
+
+type AppConfig = Pick<Config, 'issuer' | 'audience' | 'accessTokenTtl' | 'refreshTokenTtl'>;
+
+/** Wires the domain to its transports. Every dependency is passed in; nothing is a module global. */
+export async function createApp(config: AppConfig, deps: { store: Store; logger: Logger }): Promise<App> {
+  const { store, logger } = deps;
+  const keyRing = await createKeyRing({
+    store,
+    retentionSeconds: Math.max(config.accessTokenTtl, config.refreshTokenTtl) + 60,
+  });
+  const tokenOptions = { keyRing, issuer: config.issuer, audience: config.audience };
+  const signer = createTokenSigner({ ...tokenOptions, ...config });
+  const verifier = createTokenVerifier(tokenOptions);
+  const hasher = await createPasswordHasher();
+  const bruteForce = createBruteForceGuard();
+  const sessions = createSessions({ store, signer, verifier });
+  const users = createUserDirectory({ store, hasher });
+  const health: HealthState = { serving: true };
+
+  const ourServices = [AuthService, TokenService, UserService, HealthService];
+  const services = [
+    register(
+      AuthService,
+      createAuthService({
+        signIn: createSignIn({ store, hasher, bruteForce, sessions }),
+        refresh: createRefresh({ sessions, bruteForce }),
+        sessions,
+      }),
+    ),
+    register(TokenService, createTokenService({ introspect: createIntrospect({ verifier, store }) })),
+    register(UserService, createUserService({ users })),
+    register(HealthService, createRestHealthService(health)),
+    {
+      service: Health,
+      impl: createGrpcHealthService(
+        health,
+        ourServices.map((s) => s.typeName),
+      ),
+    },
+  ];
+
+  const guard = createCallGuard(createAuthenticator({ tokenVerifier: verifier }), {
+    publicMethods: [Health.method.check, Health.method.watch],
+  });
+  const reportError = createErrorReporter(logger);
+  const rest = createRestHandler({ services, guard, reportError });
+  const wellKnown = createWellKnownHandler({ keyRing });
+
+  const connect = createConnectHandler({
+    services,
+    guard,
+    reportError,
+    fallback: (req, res) => {
+      if (wellKnown(req, res)) return;
+      rest(req, res)
+        .then((handled) => {
+          if (!handled) writeJsonError(res, new AuthError('NOT_FOUND', 'No such path.'));
+        })
+        .catch((error: unknown) => writeJsonError(res, reportError(error)));
+    },
+  });
+
+  return {
+    handler: withRequestLog(logger, connect),
+    keyRing,
+    health,
+    close: () => keyRing.stop(),
+  };
+}

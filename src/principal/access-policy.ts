@@ -1,0 +1,45 @@
+import { type DescMethod, getOption, hasOption } from '@bufbuild/protobuf';
+import { AuthError, insufficientPermissions } from '../errors/auth-error.ts';
+import { access } from '../gen/semaswift/auth/v1/options_pb.js';
+import type { Authenticator } from './authenticator.ts';
+import type { CredentialSource, Principal } from './principal.ts';
+
+interface ResolvedRule {
+  public: boolean;
+  permissions: readonly string[];
+}
+
+/** Checks a call against the `(semaswift.auth.v1.access)` option declared on its RPC. */
+export type CallGuard = (method: DescMethod, source: CredentialSource) => Promise<Principal | undefined>;
+
+/**
+ * Enforces each RPC's declared access rule, for every transport: public methods pass without a
+ * credential; the others need a valid credential holding every listed permission. A method with no
+ * rule is refused to everyone (deny by default).
+ */
+export function createCallGuard(
+  authenticate: Authenticator,
+  options: { publicMethods?: readonly DescMethod[] } = {},
+): CallGuard {
+  const rules = new Map<DescMethod, ResolvedRule | null>();
+  // Third-party services we serve (grpc.health.v1) cannot carry our option: they are listed here.
+  for (const method of options.publicMethods ?? []) rules.set(method, { public: true, permissions: [] });
+  const ruleOf = (method: DescMethod): ResolvedRule | null => {
+    let rule = rules.get(method);
+    if (rule === undefined) {
+      rule = hasOption(method, access) ? getOption(method, access) : null;
+      rules.set(method, rule);
+    }
+    return rule;
+  };
+
+  return async (method, source) => {
+    const rule = ruleOf(method);
+    if (rule === null) throw new AuthError('INSUFFICIENT_PERMISSIONS', 'This call is not open to anyone.');
+    if (rule.public) return undefined;
+    const principal = await authenticate(source);
+    const missing = rule.permissions.filter((p) => !principal.permissions.includes(p));
+    if (missing.length > 0) throw insufficientPermissions(missing);
+    return principal;
+  };
+}

@@ -1,0 +1,63 @@
+import { tokenInvalid } from '../errors/auth-error.ts';
+import type { TokenVerifier } from '../tokens/token-verifier.ts';
+import type { CredentialSource, Principal } from './principal.ts';
+
+/** Query parameters that carry credentials in other APIs (RFC 6750 §2.3 and common API-key names). */
+const CREDENTIAL_PARAMS = new Set(['access_token', 'api_key', 'apikey', 'x-api-key', 'token', 'pat']);
+/** A value shaped like one of our credentials: a JWT or a PAT. */
+const CREDENTIAL_SHAPE = /^(eyJ[\w-]*\.[\w-]*\.[\w-]*|pat_(live|test)_\w+)$/;
+
+export type Authenticator = (source: CredentialSource) => Promise<Principal>;
+
+/**
+ * The one function from a credential to a principal, used by every entry point (REST,
+ * Connect/gRPC, ext_authz). Throws TOKEN_INVALID or TOKEN_EXPIRED.
+ */
+export function createAuthenticator(deps: { tokenVerifier: TokenVerifier }): Authenticator {
+  return async (source) => {
+    refuseCredentialInUrl(source.pathAndQuery);
+    const token = extractCredential(source);
+    const claims = await deps.tokenVerifier.verifyAccessToken(token);
+    const principal: Principal = {
+      userId: claims.sub,
+      organizationId: claims.organization_id,
+      roles: claims.roles,
+      permissions: claims.permissions,
+      authMethod: 'jwt',
+      credentialId: claims.jti,
+      expiresAt: claims.exp,
+    };
+    if (claims.client_id !== undefined) principal.clientId = claims.client_id;
+    return principal;
+  };
+}
+
+/** The bearer token or API key; both at once must agree, else the request is ambiguous. */
+export function extractCredential(source: CredentialSource): string {
+  const bearer = parseBearer(source.authorization);
+  const apiKey = source.apiKey?.trim() || undefined;
+  if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) {
+    throw tokenInvalid('Send one credential: Authorization and X-API-Key disagree.');
+  }
+  const token = bearer ?? apiKey;
+  if (token === undefined)
+    throw tokenInvalid('A credential is required: Authorization: Bearer or X-API-Key.');
+  return token;
+}
+
+function parseBearer(header: string | null | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
+  if (!match?.[1]) throw tokenInvalid('The Authorization header must be "Bearer <token>".');
+  return match[1];
+}
+
+function refuseCredentialInUrl(pathAndQuery: string | undefined): void {
+  const queryStart = pathAndQuery?.indexOf('?') ?? -1;
+  if (pathAndQuery === undefined || queryStart < 0) return;
+  for (const [name, value] of new URLSearchParams(pathAndQuery.slice(queryStart + 1))) {
+    if (CREDENTIAL_PARAMS.has(name.toLowerCase()) || CREDENTIAL_SHAPE.test(value)) {
+      throw tokenInvalid('Credentials are never accepted in the URL; send them in a header.');
+    }
+  }
+}

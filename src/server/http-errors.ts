@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { AuthError } from '../errors/auth-error.ts';
+import { errorBody, errorHeaders, httpStatusOf, toAuthError } from '../errors/error-mapping.ts';
+import { type HttpResponse, sendResponse } from './http-types.ts';
+
+/** Turns anything thrown into the AuthError to send, logging the causes the client never sees. */
+export type ErrorReporter = (error: unknown) => AuthError;
+
+export function createErrorReporter(logger: Logger): ErrorReporter {
+  return (error) => {
+    const authError = toAuthError(error);
+    if (authError.code === 'INTERNAL' || authError.code === 'UNAVAILABLE') {
+      logger.error({ err: authError.cause ?? authError, code: authError.code }, 'request failed');
+    }
+    return authError;
+  };
+}
+
+/** Writes the contract's JSON error with its status and headers. */
+export function writeJsonError(res: HttpResponse, error: AuthError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendResponse(
+    res,
+    httpStatusOf(error.code),
+    { ...errorHeaders(error), 'content-type': 'application/json', 'cache-control': 'no-store' },
+    JSON.stringify(errorBody(error)),
+  );
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { createApp } from '../app/create-app.ts';
+import type { Config } from '../config/config.ts';
+import { openStore } from '../storage/open-store.ts';
+import { listen } from './listen.ts';
+
+export interface RunningServer {
+  /** The main port actually bound (useful with `--port 0`). */
+  port: number;
+  /** Stops accepting, drains in-flight requests, closes storage. */
+  close(): Promise<void>;
+}
+
+/** Starts the service described by `config`. */
+export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
+  const store = await openStore(config.db);
+  const app = await createApp(config, { store, logger });
+  const tls =
+    config.tlsCert && config.tlsKey
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      : undefined;
+  const listener = await listen(app.handler, {
+    host: config.host,
+    port: config.port,
+    ...(tls ? { tls } : {}),
+  });
+  logger.info(
+    { port: listener.port, host: config.host, tls: Boolean(tls), issuer: config.issuer },
+    'listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: listener.port,
+    close() {
+      closing ??= (async () => {
+        app.health.serving = false;
+        await listener.close();
+        app.close();
+        await store.close();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}

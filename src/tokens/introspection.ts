@@ -1,0 +1,71 @@
+import type { Principal } from '../principal/principal.ts';
+import type { Store } from '../storage/store.ts';
+import { refreshTokenHash } from './token-signer.ts';
+import type { TokenVerifier } from './token-verifier.ts';
+
+/** RFC 7662 §2.2, with our claims. Only `active` when the token is not active. */
+export interface Introspection {
+  active: boolean;
+  sub?: string;
+  iss?: string;
+  aud?: string[];
+  exp?: number;
+  iat?: number;
+  jti?: string;
+  token_type?: 'access_token' | 'refresh_token';
+  client_id?: string;
+  organization_id?: string;
+  roles?: string[];
+  permissions?: string[];
+  scope?: string;
+}
+
+export type Introspect = (token: string, caller: Principal) => Promise<Introspection>;
+
+const INACTIVE: Introspection = { active: false };
+
+/**
+ * Introspects an access or refresh token for a caller, who sees only tokens of its own
+ * organization: any other token, and every invalid, expired, spent or revoked one, is inactive.
+ */
+export function createIntrospect(deps: { verifier: TokenVerifier; store: Store }): Introspect {
+  const { verifier, store } = deps;
+  return async (token, caller) => {
+    const access = await verifier.verifyAccessToken(token).catch(() => undefined);
+    if (access) {
+      if (access.organization_id !== caller.organizationId) return INACTIVE;
+      return {
+        active: true,
+        sub: access.sub,
+        iss: access.iss,
+        aud: [access.aud].flat(),
+        exp: access.exp,
+        iat: access.iat,
+        jti: access.jti,
+        token_type: 'access_token',
+        ...(access.client_id ? { client_id: access.client_id } : {}),
+        organization_id: access.organization_id,
+        roles: access.roles,
+        permissions: access.permissions,
+        scope: access.permissions.join(' '),
+      };
+    }
+    const refresh = await verifier.verifyRefreshToken(token).catch(() => undefined);
+    if (!refresh) return INACTIVE;
+    const state = await store.findRefreshToken(refreshTokenHash(refresh.jti));
+    if (!state || state.spentAt !== null || state.familyRevokedAt !== null) return INACTIVE;
+    const user = await store.findUserById(refresh.sub);
+    if (!user || user.organizationId !== caller.organizationId) return INACTIVE;
+    return {
+      active: true,
+      sub: refresh.sub,
+      iss: refresh.iss,
+      aud: [refresh.aud].flat(),
+      exp: refresh.exp,
+      iat: refresh.iat,
+      jti: refresh.jti,
+      token_type: 'refresh_token',
+      organization_id: user.organizationId,
+    };
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The JOSE `typ` of each kind of token we sign. Verification checks it, so no kind of token is ever
+ * accepted where another is expected (a refresh token is not an access token).
+ */
+export const TOKEN_TYP = {
+  access: 'at+jwt',
+  refresh: 'refresh+jwt',
+} as const;
+
+/** Claims of an access token (RFC 9068 plus CONTRACT §3). */
+export interface AccessTokenClaims {
+  sub: string;
+  iss: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  organization_id: string;
+  roles: string[];
+  permissions: string[];
+  /** The refresh-token family (session) this token was issued in. */
+  sid?: string;
+  /** RFC 8176 authentication methods: `pwd`, `otp`, `sms`. */
+  amr?: string[];
+  client_id?: string;
+}
+
+/** Claims of a refresh token. Its audience is the issuer itself: it is only ever sent back to us. */
+export interface RefreshTokenClaims {
+  sub: string;
+  iss: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  sid: string;
+  /** Carried from sign-in so refreshed access tokens keep saying how the user authenticated. */
+  amr?: string[];
+}
+
+/** What the access token says about who it was issued to. */
+export interface AccessGrant {
+  userId: string;
+  organizationId: string;
+  roles: string[];
+  permissions: string[];
+  familyId?: string;
+  amr?: string[];
+  clientId?: string;
+}

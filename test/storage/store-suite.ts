@@ -1,0 +1,33 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { Store } from '../../src/storage/store.ts';
+import { organizationUserCases } from './cases/organization-user-cases.ts';
+import { refreshTokenCases } from './cases/refresh-token-cases.ts';
+import { signingKeyCases } from './cases/signing-key-cases.ts';
+
+/**
+ * The behaviour every `Store` backend must share. A backend's test file calls this once with a
+ * function that opens a fresh, empty store; each test gets its own and closes it afterwards.
+ *
+ * @example describeStoreSuite('postgres', () => openPostgresStore(freshDatabaseUrl()));
+ */
+export function describeStoreSuite(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let current: Store | undefined;
+    const store = (): Store => {
+      if (!current) throw new Error('the store is only open inside a test');
+      return current;
+    };
+
+    beforeEach(async () => {
+      current = await open();
+    });
+    afterEach(async () => {
+      await current?.close();
+      current = undefined;
+    });
+
+    describe('organizations and users', () => organizationUserCases(store));
+    describe('signing keys', () => signingKeyCases(store));
+    describe('refresh tokens', () => refreshTokenCases(store));
+  });
+}
