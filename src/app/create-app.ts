@@ -16,6 +16,7 @@ import { withRequestLog } from '../observability/request-log.ts';
 import { createCallGuard } from '../principal/access-policy.ts';
 import { createAuthenticator } from '../principal/authenticator.ts';
 import { createBruteForceGuard } from '../ratelimit/brute-force-guard.ts';
+import { openLimiterStore } from '../ratelimit/limiter-store.ts';
 import { createRestHandler } from '../rest/rest-handler.ts';
 import { createAuthService } from '../rpc/auth-service.ts';
 import { createGrpcHealthService, createRestHealthService, type HealthState } from '../rpc/health-service.ts';
@@ -28,6 +29,7 @@ import type { Store } from '../storage/store.ts';
 import { createIntrospect } from '../tokens/introspection.ts';
 import { createTokenSigner } from '../tokens/token-signer.ts';
 import { createTokenVerifier } from '../tokens/token-verifier.ts';
+import { withVerifiedTokenCache } from '../tokens/verified-token-cache.ts';
 import { createUserDirectory } from '../users/user-directory.ts';
 import { createWellKnownHandler } from '../web/well-known.ts';
 
@@ -36,10 +38,13 @@ export interface App {
   handler: HttpHandler;
   keyRing: KeyRing;
   health: HealthState;
-  close(): void;
+  close(): Promise<void>;
 }
 
-type AppConfig = Pick<Config, 'issuer' | 'audience' | 'accessTokenTtl' | 'refreshTokenTtl'>;
+type AppConfig = Pick<
+  Config,
+  'issuer' | 'audience' | 'accessTokenTtl' | 'refreshTokenTtl' | 'rateLimitStore'
+>;
 
 /** Wires the domain to its transports. Every dependency is passed in; nothing is a module global. */
 export async function createApp(config: AppConfig, deps: { store: Store; logger: Logger }): Promise<App> {
@@ -52,7 +57,8 @@ export async function createApp(config: AppConfig, deps: { store: Store; logger:
   const signer = createTokenSigner({ ...tokenOptions, ...config });
   const verifier = createTokenVerifier(tokenOptions);
   const hasher = await createPasswordHasher();
-  const bruteForce = createBruteForceGuard();
+  const limiterStore = openLimiterStore(config.rateLimitStore);
+  const bruteForce = createBruteForceGuard(limiterStore.factory);
   const sessions = createSessions({ store, signer, verifier });
   const users = createUserDirectory({ store, hasher });
   const health: HealthState = { serving: true };
@@ -79,7 +85,7 @@ export async function createApp(config: AppConfig, deps: { store: Store; logger:
     },
   ];
 
-  const guard = createCallGuard(createAuthenticator({ tokenVerifier: verifier }), {
+  const guard = createCallGuard(createAuthenticator({ tokenVerifier: withVerifiedTokenCache(verifier) }), {
     publicMethods: [Health.method.check, Health.method.watch],
   });
   const reportError = createErrorReporter(logger);
@@ -104,6 +110,9 @@ export async function createApp(config: AppConfig, deps: { store: Store; logger:
     handler: withRequestLog(logger, connect),
     keyRing,
     health,
-    close: () => keyRing.stop(),
+    async close() {
+      keyRing.stop();
+      await limiterStore.close();
+    },
   };
 }

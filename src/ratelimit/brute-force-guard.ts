@@ -50,7 +50,7 @@ export function createBruteForceGuard(factory: LimiterFactory = memoryLimiters):
   return {
     async assertAllowed(keys) {
       for (const [limiter, key] of pairs(keys)) {
-        const state = await limiter.get(key);
+        const state = await limiter.get(key).catch(storeUnavailable);
         if (state && state.consumedPoints >= limiter.points) throw rateLimited(state);
       }
     },
@@ -60,14 +60,21 @@ export function createBruteForceGuard(factory: LimiterFactory = memoryLimiters):
           await limiter.consume(key);
         } catch (error) {
           if (error instanceof RateLimiterRes) throw rateLimited(error);
-          throw new AuthError('UNAVAILABLE', 'The rate-limit store is unreachable.', { cause: error });
+          storeUnavailable(error);
         }
       }
     },
     async recordSuccess(keys) {
-      if (keys.account !== undefined) await account.delete(keys.account);
+      if (keys.account !== undefined) await account.delete(keys.account).catch(storeUnavailable);
     },
   };
+}
+
+/** The limiter's store failed: fail closed, never allow an attempt we could not count. */
+function storeUnavailable(error: unknown): never {
+  throw new AuthError('UNAVAILABLE', 'The rate-limit store is unreachable; try again shortly.', {
+    cause: error,
+  });
 }
 
 function rateLimited(state: RateLimiterRes): AuthError {

@@ -37,7 +37,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       closing ??= (async () => {
         app.health.serving = false;
         await listener.close();
-        app.close();
+        await app.close();
         await store.close();
         logger.info('stopped');
       })();
