@@ -16,12 +16,15 @@ export interface Config {
   tlsKey: string | undefined;
   rateLimitStore: string;
   logLevel: string;
+  secretKey: string | undefined;
+  environment: 'live' | 'test';
+  patMaxTtlDays: number;
 }
 
 interface OptionSpec {
   key: keyof Config;
   flag: string;
-  kind: 'string' | 'int' | 'url';
+  kind: 'string' | 'int' | 'url' | 'environment';
   default: string | number | undefined;
   doc: string;
 }
@@ -107,6 +110,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 'info',
     doc: 'pino level: trace, debug, info, warn, error, silent.',
   },
+  {
+    key: 'secretKey',
+    flag: 'secret-key',
+    kind: 'string',
+    default: undefined,
+    doc: '32 bytes (base64/hex) keying PAT hashes and MFA secrets; unset: a development key in the data folder.',
+  },
+  {
+    key: 'environment',
+    flag: 'environment',
+    kind: 'environment',
+    default: 'live',
+    doc: '`live` issues and accepts only `pat_live_` tokens, `test` only `pat_test_`.',
+  },
+  {
+    key: 'patMaxTtlDays',
+    flag: 'pat-max-ttl-days',
+    kind: 'int',
+    default: 366,
+    doc: 'Longest PAT lifetime a user may choose, days.',
+  },
 ];
 
 /** `--access-token-ttl` → `SEMASWIFT_ACCESS_TOKEN_TTL`. */
@@ -150,6 +174,9 @@ function parseValue(option: OptionSpec, raw: string): string | number {
       );
     }
     return value;
+  }
+  if (option.kind === 'environment' && raw !== 'live' && raw !== 'test') {
+    throw new ConfigError(`--${option.flag} must be "live" or "test", got "${raw}".`);
   }
   if (option.kind === 'url') {
     let url: URL;

@@ -1,4 +1,6 @@
 import { tokenInvalid } from '../errors/auth-error.ts';
+import type { PatAuthenticator } from '../pats/pat-authenticator.ts';
+import { looksLikePat } from '../pats/pat-format.ts';
 import type { TokenVerifier } from '../tokens/token-verifier.ts';
 import type { CredentialSource, Principal } from './principal.ts';
 
@@ -13,10 +15,17 @@ export type Authenticator = (source: CredentialSource) => Promise<Principal>;
  * The one function from a credential to a principal, used by every entry point (REST,
  * Connect/gRPC, ext_authz). Throws TOKEN_INVALID or TOKEN_EXPIRED.
  */
-export function createAuthenticator(deps: { tokenVerifier: TokenVerifier }): Authenticator {
+export function createAuthenticator(deps: {
+  tokenVerifier: TokenVerifier;
+  patAuthenticator?: PatAuthenticator;
+}): Authenticator {
   return async (source) => {
     refuseCredentialInUrl(source.pathAndQuery);
     const token = extractCredential(source);
+    if (looksLikePat(token)) {
+      if (!deps.patAuthenticator) throw tokenInvalid('Personal access tokens are not accepted here.');
+      return deps.patAuthenticator.authenticate(token);
+    }
     const claims = await deps.tokenVerifier.verifyAccessToken(token);
     const principal: Principal = {
       userId: claims.sub,

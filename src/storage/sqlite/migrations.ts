@@ -57,6 +57,36 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
   `,
+  `
+  CREATE TABLE pats (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    name            TEXT NOT NULL,
+    token_hash      TEXT NOT NULL UNIQUE,
+    token_hint      TEXT NOT NULL,
+    -- A JSON array, or NULL for "all of the owner's permissions at use".
+    permissions     TEXT,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    revoked_at      INTEGER,
+    last_used_at    INTEGER
+  );
+  CREATE INDEX pats_by_user ON pats (user_id, created_at);
+  CREATE INDEX pats_by_organization ON pats (organization_id, created_at);
+
+  CREATE TABLE audit_events (
+    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    at                INTEGER NOT NULL,
+    action            TEXT NOT NULL,
+    actor_user_id     TEXT NOT NULL,
+    organization_id   TEXT NOT NULL,
+    target_id         TEXT NOT NULL,
+    client_address    TEXT NOT NULL,
+    actor_credential  TEXT NOT NULL
+  );
+  CREATE INDEX audit_events_by_organization ON audit_events (organization_id, seq);
+  `,
 ];
 
 /**

@@ -1,0 +1,90 @@
+import { tokenExpired, tokenInvalid } from '../errors/auth-error.ts';
+import type { ServerSecret } from '../keys/server-secret.ts';
+import type { Principal } from '../principal/principal.ts';
+import type { UserRecord } from '../storage/store.ts';
+import { permissionsOf } from '../users/roles.ts';
+import { isWellFormedPat, type PatEnvironment } from './pat-format.ts';
+import type { PatRecord, PatStore } from './pat-store.ts';
+import type { LastUsedTracker } from './last-used-tracker.ts';
+
+/** How long a looked-up PAT and its owner are trusted before storage is asked again. */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+interface CacheEntry {
+  pat: PatRecord;
+  owner: UserRecord | undefined;
+  loadedAt: number;
+}
+
+export interface PatAuthenticator {
+  /** A PAT to a principal, or TOKEN_INVALID / TOKEN_EXPIRED. */
+  authenticate(token: string): Promise<Principal>;
+  /** Drops a token from the cache at once (revocation, here or on another replica). */
+  forgetToken(tokenHash: string): void;
+  /** Drops a user's tokens (role change, removal): their permissions are re-read on next use. */
+  forgetUser(userId: string): void;
+}
+
+export interface PatAuthenticatorDeps {
+  store: Pick<PatStore, 'findPatByHash'> & { findUserById(id: string): Promise<UserRecord | undefined> };
+  secret: ServerSecret;
+  environment: PatEnvironment;
+  lastUsed: LastUsedTracker;
+  now?: () => number;
+}
+
+/**
+ * Verifies PATs on the hot path: the checksum first (no lookup for typos and forgeries), then a
+ * cache keyed by the token's keyed hash, so a PAT in steady use costs a map lookup. Permissions are
+ * the PAT's own intersected with its owner's current ones, so a PAT never has more than its owner.
+ */
+export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthenticator {
+  const now = deps.now ?? Date.now;
+  const cache = new Map<string, CacheEntry>();
+
+  async function load(tokenHash: string): Promise<CacheEntry | undefined> {
+    const hit = cache.get(tokenHash);
+    if (hit && now() - hit.loadedAt < CACHE_TTL_MS) return hit;
+    const pat = await deps.store.findPatByHash(tokenHash);
+    if (!pat) {
+      cache.delete(tokenHash);
+      return undefined;
+    }
+    const entry = { pat, owner: await deps.store.findUserById(pat.userId), loadedAt: now() };
+    cache.delete(tokenHash);
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(tokenHash, entry);
+    return entry;
+  }
+
+  return {
+    async authenticate(token) {
+      if (!isWellFormedPat(token, deps.environment)) throw tokenInvalid('The personal access token is malformed.');
+      const entry = await load(deps.secret.mac('pat', token));
+      if (!entry) throw tokenInvalid('The personal access token is unknown or revoked.');
+      const { pat, owner } = entry;
+      const seconds = Math.floor(now() / 1000);
+      if (pat.revokedAt !== null) throw tokenInvalid('The personal access token is revoked.');
+      if (pat.expiresAt <= seconds) throw tokenExpired('The personal access token has expired.');
+      if (!owner || owner.organizationId !== pat.organizationId) {
+        throw tokenInvalid('The personal access token is unknown or revoked.');
+      }
+      const ownerPermissions: string[] = permissionsOf(owner.roles);
+      deps.lastUsed.record(pat.id, pat.lastUsedAt, seconds);
+      return {
+        userId: owner.id,
+        organizationId: owner.organizationId,
+        roles: owner.roles,
+        permissions: (pat.permissions ?? ownerPermissions).filter((p) => ownerPermissions.includes(p)),
+        authMethod: 'pat',
+        credentialId: pat.id,
+        expiresAt: pat.expiresAt,
+      };
+    },
+    forgetToken: (tokenHash) => cache.delete(tokenHash),
+    forgetUser(userId) {
+      for (const [hash, entry] of cache) if (entry.pat.userId === userId) cache.delete(hash);
+    },
+  };
+}
