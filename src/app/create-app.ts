@@ -9,10 +9,15 @@ import { AuthError } from '../errors/auth-error.ts';
 import { Health } from '../gen/health/v1/health_pb.js';
 import { AuthService } from '../gen/semaswift/auth/v1/auth_service_pb.js';
 import { HealthService } from '../gen/semaswift/auth/v1/health_service_pb.js';
+import { PatService } from '../gen/semaswift/auth/v1/pat_service_pb.js';
 import { TokenService } from '../gen/semaswift/auth/v1/token_service_pb.js';
 import { UserService } from '../gen/semaswift/auth/v1/user_service_pb.js';
 import { createKeyRing, type KeyRing } from '../keys/key-ring.ts';
+import type { ServerSecret } from '../keys/server-secret.ts';
 import { withRequestLog } from '../observability/request-log.ts';
+import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
+import { createPatAuthenticator } from '../pats/pat-authenticator.ts';
+import { createPatManager } from '../pats/pat-manager.ts';
 import { createCallGuard } from '../principal/access-policy.ts';
 import { createAuthenticator } from '../principal/authenticator.ts';
 import { createBruteForceGuard } from '../ratelimit/brute-force-guard.ts';
@@ -20,6 +25,7 @@ import { openLimiterStore } from '../ratelimit/limiter-store.ts';
 import { createRestHandler } from '../rest/rest-handler.ts';
 import { createAuthService } from '../rpc/auth-service.ts';
 import { createGrpcHealthService, createRestHealthService, type HealthState } from '../rpc/health-service.ts';
+import { createPatService } from '../rpc/pat-service.ts';
 import { register } from '../rpc/services.ts';
 import { createTokenService } from '../rpc/token-service.ts';
 import { createUserService } from '../rpc/user-service.ts';
@@ -30,6 +36,7 @@ import { createIntrospect } from '../tokens/introspection.ts';
 import { createTokenSigner } from '../tokens/token-signer.ts';
 import { createTokenVerifier } from '../tokens/token-verifier.ts';
 import { withVerifiedTokenCache } from '../tokens/verified-token-cache.ts';
+import { permissionsOf } from '../users/roles.ts';
 import { createUserDirectory } from '../users/user-directory.ts';
 import { createWellKnownHandler } from '../web/well-known.ts';
 
@@ -43,12 +50,21 @@ export interface App {
 
 type AppConfig = Pick<
   Config,
-  'issuer' | 'audience' | 'accessTokenTtl' | 'refreshTokenTtl' | 'rateLimitStore'
+  | 'issuer'
+  | 'audience'
+  | 'accessTokenTtl'
+  | 'refreshTokenTtl'
+  | 'rateLimitStore'
+  | 'environment'
+  | 'patMaxTtlDays'
 >;
 
 /** Wires the domain to its transports. Every dependency is passed in; nothing is a module global. */
-export async function createApp(config: AppConfig, deps: { store: Store; logger: Logger }): Promise<App> {
-  const { store, logger } = deps;
+export async function createApp(
+  config: AppConfig,
+  deps: { store: Store; logger: Logger; secret: ServerSecret },
+): Promise<App> {
+  const { store, logger, secret } = deps;
   const keyRing = await createKeyRing({
     store,
     retentionSeconds: Math.max(config.accessTokenTtl, config.refreshTokenTtl) + 60,
@@ -62,8 +78,29 @@ export async function createApp(config: AppConfig, deps: { store: Store; logger:
   const sessions = createSessions({ store, signer, verifier });
   const users = createUserDirectory({ store, hasher });
   const health: HealthState = { serving: true };
+  const lastUsed = createLastUsedTracker(store, (error) =>
+    logger.warn({ err: error }, 'last_used_at write failed'),
+  );
+  const patAuthenticator = createPatAuthenticator({
+    store,
+    secret,
+    environment: config.environment,
+    lastUsed,
+  });
+  const pats = createPatManager({
+    store,
+    lastUsed,
+    secret,
+    environment: config.environment,
+    maxTtlSeconds: config.patMaxTtlDays * 86_400,
+    onRevoked: (pat) => patAuthenticator.forgetToken(pat.tokenHash),
+    ownerPermissions: async (userId) => {
+      const owner = await store.findUserById(userId);
+      return owner ? permissionsOf(owner.roles) : [];
+    },
+  });
 
-  const ourServices = [AuthService, TokenService, UserService, HealthService];
+  const ourServices = [AuthService, TokenService, UserService, PatService, HealthService];
   const services = [
     register(
       AuthService,
@@ -75,6 +112,7 @@ export async function createApp(config: AppConfig, deps: { store: Store; logger:
     ),
     register(TokenService, createTokenService({ introspect: createIntrospect({ verifier, store }) })),
     register(UserService, createUserService({ users })),
+    register(PatService, createPatService({ pats })),
     register(HealthService, createRestHealthService(health)),
     {
       service: Health,
@@ -85,7 +123,11 @@ export async function createApp(config: AppConfig, deps: { store: Store; logger:
     },
   ];
 
-  const guard = createCallGuard(createAuthenticator({ tokenVerifier: withVerifiedTokenCache(verifier) }), {
+  const authenticate = createAuthenticator({
+    tokenVerifier: withVerifiedTokenCache(verifier),
+    patAuthenticator,
+  });
+  const guard = createCallGuard(authenticate, {
     publicMethods: [Health.method.check, Health.method.watch],
   });
   const reportError = createErrorReporter(logger);
@@ -112,6 +154,7 @@ export async function createApp(config: AppConfig, deps: { store: Store; logger:
     health,
     async close() {
       keyRing.stop();
+      await lastUsed.stop();
       await limiterStore.close();
     },
   };

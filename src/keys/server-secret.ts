@@ -41,7 +41,8 @@ export function loadServerSecret(source: ServerSecretSource): ServerSecret {
 
 function decodeKey(text: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length !== 32) throw new Error('--secret-key must be 32 bytes, base64 or hex (openssl rand -base64 32).');
+  if (key.length !== 32)
+    throw new Error('--secret-key must be 32 bytes, base64 or hex (openssl rand -base64 32).');
   return key;
 }
 
@@ -54,7 +55,8 @@ function developmentKey(source: ServerSecretSource): Buffer {
     writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     // Another process (the admin CLI, a second server) created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return decodeKey(readFileSync(file, 'utf8').trim());
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      return decodeKey(readFileSync(file, 'utf8').trim());
     throw error;
   }
   chmodSync(file, 0o600);

@@ -6,13 +6,18 @@ export const LAST_USED_RESOLUTION_SECONDS = 60;
 export interface LastUsedTracker {
   /** Notes a use; costs a map write, never a database write. */
   record(patId: string, storedLastUsedAt: number | null, at: number): void;
+  /** The latest use this process has seen, written or not (so List shows it at once). */
+  latest(patId: string): number | undefined;
   /** Writes what is pending in one batch (called on a timer and at shutdown). */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Coalesces PAT uses into one batched write a minute, so authentication never waits on a write. */
-export function createLastUsedTracker(store: Pick<PatStore, 'touchPats'>, onError: (e: unknown) => void): LastUsedTracker {
+export function createLastUsedTracker(
+  store: Pick<PatStore, 'touchPats'>,
+  onError: (e: unknown) => void,
+): LastUsedTracker {
   const written = new Map<string, number>();
   const pending = new Map<string, number>();
 
@@ -32,6 +37,7 @@ export function createLastUsedTracker(store: Pick<PatStore, 'touchPats'>, onErro
       written.set(patId, at);
       pending.set(patId, at);
     },
+    latest: (patId) => written.get(patId),
     flush,
     async stop() {
       clearInterval(timer);

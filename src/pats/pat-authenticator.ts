@@ -3,9 +3,9 @@ import type { ServerSecret } from '../keys/server-secret.ts';
 import type { Principal } from '../principal/principal.ts';
 import type { UserRecord } from '../storage/store.ts';
 import { permissionsOf } from '../users/roles.ts';
+import type { LastUsedTracker } from './last-used-tracker.ts';
 import { isWellFormedPat, type PatEnvironment } from './pat-format.ts';
 import type { PatRecord, PatStore } from './pat-store.ts';
-import type { LastUsedTracker } from './last-used-tracker.ts';
 
 /** How long a looked-up PAT and its owner are trusted before storage is asked again. */
 const CACHE_TTL_MS = 30_000;
@@ -60,7 +60,8 @@ export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthentic
 
   return {
     async authenticate(token) {
-      if (!isWellFormedPat(token, deps.environment)) throw tokenInvalid('The personal access token is malformed.');
+      if (!isWellFormedPat(token, deps.environment))
+        throw tokenInvalid('The personal access token is malformed.');
       const entry = await load(deps.secret.mac('pat', token));
       if (!entry) throw tokenInvalid('The personal access token is unknown or revoked.');
       const { pat, owner } = entry;

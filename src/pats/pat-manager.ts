@@ -4,6 +4,7 @@ import { randomBase62 } from '../ids/new-id.ts';
 import type { ServerSecret } from '../keys/server-secret.ts';
 import type { Principal } from '../principal/principal.ts';
 import { PERMISSIONS } from '../users/roles.ts';
+import type { LastUsedTracker } from './last-used-tracker.ts';
 import { generatePat, hintOf, type PatEnvironment } from './pat-format.ts';
 import type { PatRecord, PatStore } from './pat-store.ts';
 
@@ -31,6 +32,7 @@ export interface PatManager {
 export interface PatManagerDeps {
   store: PatStore & AuditStore;
   secret: ServerSecret;
+  lastUsed: Pick<LastUsedTracker, 'latest'>;
   environment: PatEnvironment;
   maxTtlSeconds: number;
   /** Called after a revocation, so every cache drops the token at once. */
@@ -46,9 +48,12 @@ export function createPatManager(deps: PatManagerDeps): PatManager {
   const { store } = deps;
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
 
-  const view = async (record: PatRecord): Promise<PatView> => {
-    const owner = await deps.ownerPermissions(record.userId);
-    const own = record.permissions ?? owner;
+  const view = async (stored: PatRecord): Promise<PatView> => {
+    const owner = await deps.ownerPermissions(stored.userId);
+    const own = stored.permissions ?? owner;
+    const seen = deps.lastUsed.latest(stored.id);
+    const record =
+      seen !== undefined && seen > (stored.lastUsedAt ?? 0) ? { ...stored, lastUsedAt: seen } : stored;
     return { record, effectivePermissions: own.filter((p) => owner.includes(p)) };
   };
 
@@ -77,7 +82,9 @@ export function createPatManager(deps: PatManagerDeps): PatManager {
         throw invalidArgument('expires_at is required and must be in the future.');
       }
       if (init.expiresAt > createdAt + deps.maxTtlSeconds) {
-        throw invalidArgument(`expires_at may be at most ${Math.floor(deps.maxTtlSeconds / 86_400)} days ahead.`);
+        throw invalidArgument(
+          `expires_at may be at most ${Math.floor(deps.maxTtlSeconds / 86_400)} days ahead.`,
+        );
       }
       const unknown = init.permissions.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
       if (unknown.length > 0) throw invalidArgument(`Unknown permission: ${unknown.join(', ')}.`);
@@ -86,7 +93,8 @@ export function createPatManager(deps: PatManagerDeps): PatManager {
 
       const requested = [...new Set(init.permissions)];
       // A PAT made by a PAT can never outgrow it: default to the creating PAT's permissions.
-      const permissions = requested.length > 0 ? requested : caller.authMethod === 'pat' ? caller.permissions : null;
+      const permissions =
+        requested.length > 0 ? requested : caller.authMethod === 'pat' ? caller.permissions : null;
       const token = generatePat(deps.environment);
       const record: PatRecord = {
         id: `pat_${randomBase62(22)}`,
@@ -107,7 +115,8 @@ export function createPatManager(deps: PatManagerDeps): PatManager {
     },
 
     async list(caller, wholeOrganization) {
-      if (wholeOrganization && !caller.permissions.includes('pat:read')) throw insufficientPermissions(['pat:read']);
+      if (wholeOrganization && !caller.permissions.includes('pat:read'))
+        throw insufficientPermissions(['pat:read']);
       const records = wholeOrganization
         ? await store.listPatsByOrganization(caller.organizationId)
         : await store.listPatsByUser(caller.userId);
@@ -131,7 +140,13 @@ export function createPatManager(deps: PatManagerDeps): PatManager {
   };
 }
 
-function auditOf(action: 'pat.create' | 'pat.revoke', caller: Principal, pat: PatRecord, clientAddress: string, at: number) {
+function auditOf(
+  action: 'pat.create' | 'pat.revoke',
+  caller: Principal,
+  pat: PatRecord,
+  clientAddress: string,
+  at: number,
+) {
   return {
     at,
     action,

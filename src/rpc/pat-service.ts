@@ -45,7 +45,11 @@ export function createPatService(deps: { pats: PatManager }): ServiceImpl<typeof
       return patView(await deps.pats.get(principalOf(context), requireField(request.id, 'id')));
     },
     async revokePat(request, context) {
-      await deps.pats.revoke(principalOf(context), requireField(request.id, 'id'), context.values.get(clientAddressKey));
+      await deps.pats.revoke(
+        principalOf(context),
+        requireField(request.id, 'id'),
+        context.values.get(clientAddressKey),
+      );
       return {};
     },
   };

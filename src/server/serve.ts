@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from '../app/create-app.ts';
 import type { Config } from '../config/config.ts';
+import { loadServerSecret } from '../keys/server-secret.ts';
 import { openStore } from '../storage/open-store.ts';
 import { listen } from './listen.ts';
 
@@ -12,10 +14,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A development secret lives beside the SQLite file it goes with, else in ./data. */
+function developmentKeyFileFor(db: string): string {
+  const path = db.replace(/^sqlite:(\/\/)?/, '');
+  const isFile = path !== ':memory:' && !/^[a-z][a-z0-9+.-]+:/i.test(path);
+  return join(isFile ? dirname(path) : 'data', 'secret.key');
+}
+
 /** Starts the service described by `config`. */
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
+  const secret = loadServerSecret({
+    secretKey: config.secretKey,
+    developmentKeyFile: developmentKeyFileFor(config.db),
+    warn: (message) => logger.warn(message),
+  });
   const store = await openStore(config.db);
-  const app = await createApp(config, { store, logger });
+  const app = await createApp(config, { store, logger, secret });
   const tls =
     config.tlsCert && config.tlsKey
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }

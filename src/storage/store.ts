@@ -5,7 +5,11 @@
  * no change outside its folder. Operations that must be atomic are single calls.
  *
  * Times are Unix epoch seconds. Tokens are never stored: only their SHA-256 (or keyed) hashes.
+ * Parts that belong to one domain are declared beside it (`PatStore` in `src/pats/`) and joined here.
  */
+
+import type { AuditStore } from '../audit/audit-log.ts';
+import type { PatStore } from '../pats/pat-store.ts';
 
 export interface OrganizationRecord {
   id: string;
@@ -67,7 +71,7 @@ export interface RefreshTokenState {
   familyRevokedAt: number | null;
 }
 
-export interface Store {
+export interface Store extends PatStore, AuditStore {
   // Organizations
   /** Finds an organization by exact name, or creates it (atomic: two callers get the same one). */
   ensureOrganization(init: OrganizationRecord): Promise<OrganizationRecord>;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/storage/store.ts';
 import { organizationUserCases } from './cases/organization-user-cases.ts';
+import { patCases } from './cases/pat-cases.ts';
 import { refreshTokenCases } from './cases/refresh-token-cases.ts';
 import { signingKeyCases } from './cases/signing-key-cases.ts';
 
@@ -29,5 +30,6 @@ export function describeStoreSuite(name: string, open: () => Promise<Store>): vo
     describe('organizations and users', () => organizationUserCases(store));
     describe('signing keys', () => signingKeyCases(store));
     describe('refresh tokens', () => refreshTokenCases(store));
+    describe('personal access tokens and audit', () => patCases(store));
   });
 }

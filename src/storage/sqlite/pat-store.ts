@@ -60,11 +60,15 @@ export function createSqlitePatStore(db: Database.Database): PatStore & AuditSto
   );
   const byHash = db.prepare<[string], PatRow>('SELECT * FROM pats WHERE token_hash = ?');
   const byId = db.prepare<[string], PatRow>('SELECT * FROM pats WHERE id = ?');
-  const byUser = db.prepare<[string], PatRow>('SELECT * FROM pats WHERE user_id = ? ORDER BY created_at DESC, id');
+  const byUser = db.prepare<[string], PatRow>(
+    'SELECT * FROM pats WHERE user_id = ? ORDER BY created_at DESC, id',
+  );
   const byOrganization = db.prepare<[string], PatRow>(
     'SELECT * FROM pats WHERE organization_id = ? ORDER BY created_at DESC, id',
   );
-  const revoke = db.prepare<[number, string]>('UPDATE pats SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const revoke = db.prepare<[number, string]>(
+    'UPDATE pats SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+  );
   const touch = db.prepare<[number, string, number]>(
     'UPDATE pats SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
   );

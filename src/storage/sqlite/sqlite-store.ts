@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../store.ts';
 import { applyMigrations } from './migrations.ts';
 import { createOrganizationUserStore } from './organization-user-store.ts';
+import { createSqlitePatStore } from './pat-store.ts';
 import { createRefreshTokenStore } from './refresh-token-store.ts';
 import { createSigningKeyStore } from './signing-key-store.ts';
 
@@ -27,6 +28,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
       ...createOrganizationUserStore(db),
       ...createSigningKeyStore(db),
       ...createRefreshTokenStore(db),
+      ...createSqlitePatStore(db),
       async close() {
         db.close();
       },
