@@ -6,6 +6,7 @@ import { createSignIn } from '../auth/sign-in.ts';
 import type { Config } from '../config/config.ts';
 import { createConnectHandler } from '../connect/connect-handler.ts';
 import { AuthError } from '../errors/auth-error.ts';
+import { createHttpCheckHandler } from '../extauthz/http-check-handler.ts';
 import { Health } from '../gen/health/v1/health_pb.js';
 import { AuthService } from '../gen/semaswift/auth/v1/auth_service_pb.js';
 import { HealthService } from '../gen/semaswift/auth/v1/health_service_pb.js';
@@ -19,7 +20,7 @@ import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
 import { createPatAuthenticator } from '../pats/pat-authenticator.ts';
 import { createPatManager } from '../pats/pat-manager.ts';
 import { createCallGuard } from '../principal/access-policy.ts';
-import { createAuthenticator } from '../principal/authenticator.ts';
+import { type Authenticator, createAuthenticator } from '../principal/authenticator.ts';
 import { createBruteForceGuard } from '../ratelimit/brute-force-guard.ts';
 import { openLimiterStore } from '../ratelimit/limiter-store.ts';
 import { createRestHandler } from '../rest/rest-handler.ts';
@@ -43,6 +44,8 @@ import { createWellKnownHandler } from '../web/well-known.ts';
 export interface App {
   /** Serves everything on the main port. */
   handler: HttpHandler;
+  /** The one credential → principal function, for the ext_authz port. */
+  authenticate: Authenticator;
   keyRing: KeyRing;
   health: HealthState;
   close(): Promise<void>;
@@ -132,6 +135,7 @@ export async function createApp(
   });
   const reportError = createErrorReporter(logger);
   const rest = createRestHandler({ services, guard, reportError });
+  const extAuthzHttp = createHttpCheckHandler({ authenticate, audience: config.audience });
   const wellKnown = createWellKnownHandler({ keyRing });
 
   const connect = createConnectHandler({
@@ -140,7 +144,8 @@ export async function createApp(
     reportError,
     fallback: (req, res) => {
       if (wellKnown(req, res)) return;
-      rest(req, res)
+      extAuthzHttp(req, res)
+        .then(async (handled) => handled || (await rest(req, res)))
         .then((handled) => {
           if (!handled) writeJsonError(res, new AuthError('NOT_FOUND', 'No such path.'));
         })
@@ -150,6 +155,7 @@ export async function createApp(
 
   return {
     handler: withRequestLog(logger, connect),
+    authenticate,
     keyRing,
     health,
     async close() {

@@ -11,7 +11,8 @@ export interface Config {
   accessTokenTtl: number;
   refreshTokenTtl: number;
   smsWebhookUrl: string | undefined;
-  extAuthzPort: number;
+  /** null: disabled (`--ext-authz-port off`). */
+  extAuthzPort: number | null;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   rateLimitStore: string;
@@ -24,7 +25,7 @@ export interface Config {
 interface OptionSpec {
   key: keyof Config;
   flag: string;
-  kind: 'string' | 'int' | 'url' | 'environment';
+  kind: 'string' | 'int' | 'port-or-off' | 'url' | 'environment';
   default: string | number | undefined;
   doc: string;
 }
@@ -78,9 +79,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'extAuthzPort',
     flag: 'ext-authz-port',
-    kind: 'int',
+    kind: 'port-or-off',
     default: 9191,
-    doc: 'Envoy ext_authz gRPC port (0 disables).',
+    doc: 'Envoy ext_authz gRPC port; `off` disables it, 0 picks a free one.',
   },
   {
     key: 'tlsCert',
@@ -164,8 +165,9 @@ export function resolveConfig(
   return config;
 }
 
-function parseValue(option: OptionSpec, raw: string): string | number {
-  if (option.kind === 'int') {
+function parseValue(option: OptionSpec, raw: string): string | number | null {
+  if (option.kind === 'port-or-off' && raw === 'off') return null;
+  if (option.kind === 'int' || option.kind === 'port-or-off') {
     const value = Number(raw);
     const isPort = option.flag.endsWith('port');
     if (!Number.isInteger(value) || value < 0 || (isPort ? value > 65535 : value < 1)) {

@@ -35,6 +35,7 @@ export function createAuthenticator(deps: {
       authMethod: 'jwt',
       credentialId: claims.jti,
       expiresAt: claims.exp,
+      audiences: [claims.aud].flat(),
     };
     if (claims.client_id !== undefined) principal.clientId = claims.client_id;
     return principal;

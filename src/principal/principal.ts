@@ -10,6 +10,8 @@ export interface Principal {
   /** When the credential stops being valid, epoch seconds. */
   expiresAt: number;
   clientId?: string;
+  /** The credential's audiences (`aud`); absent for PATs, which are for this API only. */
+  audiences?: string[];
 }
 
 /** The parts of a request that can carry a credential, whatever the transport. */

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from '../app/create-app.ts';
 import type { Config } from '../config/config.ts';
+import { startExtAuthzServer } from '../extauthz/grpc-server.ts';
 import { loadServerSecret } from '../keys/server-secret.ts';
 import { openStore } from '../storage/open-store.ts';
 import { listen } from './listen.ts';
@@ -10,6 +11,8 @@ import { listen } from './listen.ts';
 export interface RunningServer {
   /** The main port actually bound (useful with `--port 0`). */
   port: number;
+  /** The ext_authz gRPC port, unless disabled. */
+  extAuthzPort: number | undefined;
   /** Stops accepting, drains in-flight requests, closes storage. */
   close(): Promise<void>;
 }
@@ -39,18 +42,32 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     port: config.port,
     ...(tls ? { tls } : {}),
   });
+  const extAuthz =
+    config.extAuthzPort === null
+      ? undefined
+      : await startExtAuthzServer(
+          { authenticate: app.authenticate, audience: config.audience, isServing: () => app.health.serving },
+          { host: config.host, port: config.extAuthzPort },
+        );
   logger.info(
-    { port: listener.port, host: config.host, tls: Boolean(tls), issuer: config.issuer },
+    {
+      port: listener.port,
+      extAuthzPort: extAuthz?.port,
+      host: config.host,
+      tls: Boolean(tls),
+      issuer: config.issuer,
+    },
     'listening',
   );
 
   let closing: Promise<void> | undefined;
   return {
     port: listener.port,
+    extAuthzPort: extAuthz?.port,
     close() {
       closing ??= (async () => {
         app.health.serving = false;
-        await listener.close();
+        await Promise.all([listener.close(), extAuthz?.close()]);
         await app.close();
         await store.close();
         logger.info('stopped');

@@ -1,0 +1,75 @@
+import { AuthError, insufficientPermissions } from '../errors/auth-error.ts';
+import type { Authenticator } from '../principal/authenticator.ts';
+import type { Principal } from '../principal/principal.ts';
+import type { RoutePolicy } from './route-policy.ts';
+
+/** A request as Envoy describes it: lowercase header names, the path with its query string. */
+export interface ProxiedRequest {
+  headers: Readonly<Record<string, string>>;
+  path: string;
+}
+
+export type Decision =
+  | { allowed: true; principal: Principal; headersToSet: Array<[string, string]>; headersToRemove: string[] }
+  | { allowed: false; error: AuthError };
+
+/** Identity headers we set upstream; any other `x-semaswift-*` a client sent is removed. */
+const IDENTITY_PREFIX = 'x-semaswift-';
+
+/**
+ * Decides one proxied request: the same credential → principal function as every other entry
+ * point, then the route's policy. Never throws: a failure of ours (storage down) is a denial.
+ */
+export async function authorizeRequest(
+  authenticate: Authenticator,
+  request: ProxiedRequest,
+  policy: RoutePolicy,
+  defaultAudience: string,
+): Promise<Decision> {
+  try {
+    const { headers } = request;
+    const principal = await authenticate({
+      authorization: headers.authorization,
+      apiKey: headers['x-api-key'],
+      pathAndQuery: request.path,
+    });
+    if (principal.authMethod === 'pat' && !policy.allowPat) {
+      throw new AuthError(
+        'INSUFFICIENT_PERMISSIONS',
+        'Personal access tokens are not accepted on this route.',
+      );
+    }
+    if (policy.audience && !(principal.audiences ?? [defaultAudience]).includes(policy.audience)) {
+      throw new AuthError('INSUFFICIENT_PERMISSIONS', `The credential is not meant for ${policy.audience}.`);
+    }
+    const missing = policy.requiredPermissions.filter((p) => !principal.permissions.includes(p));
+    if (missing.length > 0) throw insufficientPermissions(missing);
+    return { allowed: true, principal, ...headerChanges(principal, headers) };
+  } catch (error) {
+    return { allowed: false, error: error instanceof AuthError ? error : unavailable(error) };
+  }
+}
+
+function headerChanges(principal: Principal, headers: Readonly<Record<string, string>>) {
+  const headersToSet: Array<[string, string]> = [
+    ['x-semaswift-user-id', principal.userId],
+    ['x-semaswift-org-id', principal.organizationId],
+    ['x-semaswift-roles', principal.roles.join(',')],
+    ['x-semaswift-permissions', principal.permissions.join(',')],
+    ['x-semaswift-auth-method', principal.authMethod],
+  ];
+  const ours = new Set(headersToSet.map(([name]) => name));
+  const headersToRemove = Object.keys(headers).filter(
+    (name) => name.startsWith(IDENTITY_PREFIX) && !ours.has(name),
+  );
+  // A PAT is a long-lived secret the upstream never needs; a JWT passes through.
+  if (principal.authMethod === 'pat') {
+    if (headers['x-api-key'] !== undefined) headersToRemove.push('x-api-key');
+    if (headers.authorization !== undefined) headersToRemove.push('authorization');
+  }
+  return { headersToSet, headersToRemove };
+}
+
+function unavailable(cause: unknown): AuthError {
+  return new AuthError('UNAVAILABLE', 'The authorization service cannot decide right now.', { cause });
+}

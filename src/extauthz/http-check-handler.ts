@@ -1,0 +1,44 @@
+import { errorBody, errorHeaders, httpStatusOf } from '../errors/error-mapping.ts';
+import type { Authenticator } from '../principal/authenticator.ts';
+import type { HttpRequest, HttpResponse } from '../server/http-types.ts';
+import { sendResponse } from '../server/http-types.ts';
+import { authorizeRequest } from './authorize-request.ts';
+import { DEFAULT_POLICY } from './route-policy.ts';
+
+/** Envoy's `http_service` sends `<path_prefix><original path>` here. */
+export const EXT_AUTHZ_HTTP_PREFIX = '/ext_authz';
+
+/**
+ * ext_authz in HTTP mode (Envoy's `http_service`): 200 with the identity headers (Envoy copies
+ * those listed in `allowed_upstream_headers`), or the denial with the contract's JSON body.
+ * Per-route policy needs gRPC mode (`context_extensions` exist only there).
+ */
+export function createHttpCheckHandler(deps: { authenticate: Authenticator; audience: string }) {
+  return async (req: HttpRequest, res: HttpResponse): Promise<boolean> => {
+    const url = req.url ?? '/';
+    if (url !== EXT_AUTHZ_HTTP_PREFIX && !url.startsWith(`${EXT_AUTHZ_HTTP_PREFIX}/`)) return false;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string' && !name.startsWith(':')) headers[name] = value;
+    }
+    const path = url.slice(EXT_AUTHZ_HTTP_PREFIX.length) || '/';
+    const decision = await authorizeRequest(
+      deps.authenticate,
+      { headers, path },
+      DEFAULT_POLICY,
+      deps.audience,
+    );
+    if (decision.allowed) {
+      sendResponse(res, 200, Object.fromEntries(decision.headersToSet), '');
+    } else {
+      const { error } = decision;
+      sendResponse(
+        res,
+        httpStatusOf(error.code),
+        { ...errorHeaders(error), 'content-type': 'application/json' },
+        JSON.stringify(errorBody(error)),
+      );
+    }
+    return true;
+  };
+}
