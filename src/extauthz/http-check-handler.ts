@@ -29,7 +29,12 @@ export function createHttpCheckHandler(deps: { authenticate: Authenticator; audi
       deps.audience,
     );
     if (decision.allowed) {
-      sendResponse(res, 200, Object.fromEntries(decision.headersToSet), '');
+      const headers: Record<string, string> = Object.fromEntries(decision.headersToSet);
+      // Envoy's HTTP mode removes the headers named here from the upstream request (the PAT).
+      if (decision.headersToRemove.length > 0) {
+        headers['x-envoy-auth-headers-to-remove'] = decision.headersToRemove.join(',');
+      }
+      sendResponse(res, 200, headers, '');
     } else {
       const { error } = decision;
       sendResponse(
