@@ -1,15 +1,22 @@
-// `npm run bench`: starts a real server (its own process) on a temp SQLite file, drives it from a
-// separate load process, and prints throughput and latency with the ratios the issues ask for.
-// Figures are only comparable within one run: the machine is shared.
+// `npm run bench`: starts a real server (its own process) on a temp SQLite file, drives it from
+// separate load processes (autocannon, h2load, bench/h2-load.ts), and prints throughput and latency
+// with the ratios the issues ask for. Figures are only comparable within one run: the machine is
+// shared. BENCH_SECONDS sets each scenario's length (default 8).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchExtAuthz } from './extauthz.ts';
 import { cliJson, type LoadResult, runLoad, startServer } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ISSUER = 'http://localhost:8080';
 const dir = mkdtempSync(join(tmpdir(), 'semaswift-bench-'));
 const db = join(dir, 'bench.db');
-const results: Record<string, LoadResult | number> = {};
+const results: Record<string, LoadResult> = {};
+let argon2Alone = 0;
+
+const EMAIL = 'bench@example.com';
+const PASSWORD = 'bench-password-1';
 
 try {
   cliJson([
@@ -18,42 +25,42 @@ try {
     '--db',
     db,
     '--email',
-    'bench@example.com',
+    EMAIL,
     '--password',
-    'bench-password-1',
+    PASSWORD,
     '--org',
     'bench',
     '--role',
     'admin',
   ]);
-  const server = await startServer(db);
+  const server = await startServer(db, ['--secret-key', Buffer.alloc(32, 7).toString('base64')]);
   try {
-    const login = (body: string) =>
-      fetch(`${server.url}/api/v1/auth/login`, {
+    const credentials = JSON.stringify({ email: EMAIL, password: PASSWORD });
+    const post = async (path: string, body: unknown, token?: string) =>
+      (await fetch(`${server.url}${path}`, {
         method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      }).then((r) => r.json())) as Record<string, string>;
+    const loginLoad = (seconds: number) =>
+      runLoad({
+        url: `${server.url}/api/v1/auth/login`,
+        method: 'POST',
+        body: credentials,
+        connections: 4,
+        durationSeconds: seconds,
       });
-    const credentials = JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1' });
 
-    const argon = JSON.parse(await runNode(['bench/argon2-rate.ts', String(SECONDS / 2), '4'])) as {
-      rate: number;
-    };
-    results.argon2_verify_per_s_alone = argon.rate;
-    results.login = await runLoad({
-      url: `${server.url}/api/v1/auth/login`,
-      method: 'POST',
-      body: credentials,
-      connections: 4,
-      durationSeconds: SECONDS,
-    });
+    argon2Alone = (
+      JSON.parse(await runNode(['bench/argon2-rate.ts', String(SECONDS / 2), '4'])) as { rate: number }
+    ).rate;
+    results.login = await loginLoad(SECONDS);
 
     const pairs = await Promise.all(
-      Array.from(
-        { length: 16 },
-        async () =>
-          (await (await login(credentials)).json()) as { access_token: string; refresh_token: string },
-      ),
+      Array.from({ length: 16 }, () => post('/api/v1/auth/login', JSON.parse(credentials))),
     );
     results.refresh = await runLoad({
       url: `${server.url}/api/v1/auth/refresh`,
@@ -62,7 +69,15 @@ try {
       connections: 16,
       durationSeconds: SECONDS,
     });
-    const bearer = { authorization: `Bearer ${pairs[0]?.access_token}` };
+    const jwt = pairs[0]?.access_token ?? '';
+    const pat =
+      (
+        await post(
+          '/api/v1/pats',
+          { name: 'bench', expires_at: new Date(Date.now() + 86_400_000).toISOString() },
+          jwt,
+        )
+      ).token ?? '';
     results.health = await runLoad({
       url: `${server.url}/api/v1/health`,
       connections: 32,
@@ -70,10 +85,30 @@ try {
     });
     results.me_jwt = await runLoad({
       url: `${server.url}/api/v1/users/me`,
-      headers: bearer,
+      headers: { authorization: `Bearer ${jwt}` },
       connections: 32,
       durationSeconds: SECONDS,
     });
+    results.me_pat = await runLoad({
+      url: `${server.url}/api/v1/users/me`,
+      headers: { 'x-api-key': pat },
+      connections: 32,
+      durationSeconds: SECONDS,
+    });
+
+    Object.assign(
+      results,
+      await benchExtAuthz({
+        port: server.extAuthzPort,
+        db,
+        dir,
+        jwt,
+        pat,
+        issuer: ISSUER,
+        seconds: SECONDS,
+        loginLoad: () => loginLoad(SECONDS),
+      }),
+    );
   } finally {
     await server.stop();
   }
@@ -81,17 +116,27 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const rps = (key: string) => (results[key] as LoadResult).rps;
-const rows = Object.entries(results).map(([name, r]) =>
-  typeof r === 'number'
-    ? `${name.padEnd(28)} ${r.toFixed(1)}`
-    : `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}`,
-);
-process.stdout.write(`${rows.join('\n')}\n\nratios (same run):\n`);
-process.stdout.write(
-  `  login / argon2id alone         ${(rps('login') / (results.argon2_verify_per_s_alone as number)).toFixed(2)}  (target >= 0.85)\n`,
-);
-process.stdout.write(`  users/me (JWT) / health        ${(rps('me_jwt') / rps('health')).toFixed(2)}\n`);
+const rps = (key: string) => results[key]?.rps ?? Number.NaN;
+const ratio = (a: string, b: string) => (rps(a) / rps(b)).toFixed(2);
+const lines = [
+  `argon2id verify alone (4 at once)   ${argon2Alone.toFixed(1)} /s`,
+  ...Object.entries(results).map(
+    ([name, r]) =>
+      `${name.padEnd(36)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  failed ${r.failed}`,
+  ),
+  '',
+  'ratios (same run):',
+  `  login / argon2id alone                 ${(rps('login') / argon2Alone).toFixed(2)}  (target >= 0.85)`,
+  `  users/me JWT / health                  ${ratio('me_jwt', 'health')}`,
+  `  users/me PAT / users/me JWT            ${ratio('me_pat', 'me_jwt')}  (target >= 0.9)`,
+  `  Check JWT repeated / health, 1 in flight  ${ratio('extauthz_jwt_repeat_x1', 'extauthz_health_x1')}  (target >= 0.85)`,
+  `  Check JWT repeated / health, 8 in flight  ${ratio('extauthz_jwt_repeat_x8', 'extauthz_health_x8')}  (target >= 0.85)`,
+  `  Check PAT / health, 1 in flight           ${ratio('extauthz_pat_x1', 'extauthz_health_x1')}  (target >= 0.85)`,
+  `  Check PAT / health, 8 in flight           ${ratio('extauthz_pat_x8', 'extauthz_health_x8')}  (target >= 0.85)`,
+  `  Check fresh JWT / health (node client, 8) ${ratio('extauthz_jwt_fresh_x8', 'extauthz_health_node_x8')}`,
+  `  Check p99 during logins / alone (1)       ${((results.extauthz_jwt_repeat_x1_during_logins?.p99 ?? 0) / (results.extauthz_jwt_repeat_x1?.p99 ?? 1)).toFixed(2)}`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
 
 async function runNode(args: string[]): Promise<string> {
   const { execFile } = await import('node:child_process');

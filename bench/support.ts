@@ -27,17 +27,18 @@ export function runLoad(scenario: Record<string, unknown>): Promise<LoadResult> 
   );
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
+/** `count` distinct free ports: every probe stays open until all are chosen. */
+async function freePorts(count: number): Promise<number[]> {
+  const probes = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
+  await Promise.all(probes.map((probe) => once(probe, 'listening')));
+  const ports = probes.map((probe) => (probe.address() as { port: number }).port);
+  await Promise.all(probes.map((probe) => new Promise((resolve) => probe.close(resolve))));
+  return ports;
 }
 
 /** Starts `semaswift-auth serve` as its own process and waits until it answers health checks. */
 export async function startServer(db: string, extra: string[] = []) {
-  const port = await freePort();
+  const [port = 0, extAuthzPort = 0] = await freePorts(2);
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
@@ -51,7 +52,7 @@ export async function startServer(db: string, extra: string[] = []) {
       '--host',
       '127.0.0.1',
       '--ext-authz-port',
-      '0',
+      String(extAuthzPort),
       '--log-level',
       'warn',
       ...extra,
@@ -70,6 +71,7 @@ export async function startServer(db: string, extra: string[] = []) {
   }
   return {
     url,
+    extAuthzPort,
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');

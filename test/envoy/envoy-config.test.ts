@@ -61,6 +61,7 @@ describe('envoy/ configuration against Envoy v3 Bootstrap', () => {
     for (const block of whole) parseBootstrap(registry, block);
     const route = registry.getMessage('envoy.config.route.v3.Route');
     if (!route) throw new Error('no Route message');
-    for (const block of routes) for (const item of parse(block) as JsonValue[]) fromJson(route, item, { registry });
+    for (const block of routes)
+      for (const item of parse(block) as JsonValue[]) fromJson(route, item, { registry });
   });
 });

@@ -27,7 +27,7 @@ export function createCheckClient(port: number) {
   return {
     check(request: CheckRequest): Promise<CheckResponse> {
       return new Promise((resolve, reject) =>
-        client.check(request, (error: grpc.ServiceError | null, response: CheckResponse) =>
+        client.check?.(request, (error: grpc.ServiceError | null, response: CheckResponse) =>
           error ? reject(error) : resolve(response),
         ),
       );

@@ -25,7 +25,12 @@ export function readSigningKeys(dbPath: string): StoredSigningKey[] {
       .all() as Array<{ kid: string; private_key_pem: string; retired_at: number | null }>;
     return rows.map((row) => {
       const privateKey = createPrivateKey(row.private_key_pem);
-      return { kid: row.kid, privateKey, publicKey: createPublicKey(privateKey), retired: row.retired_at !== null };
+      return {
+        kid: row.kid,
+        privateKey,
+        publicKey: createPublicKey(privateKey),
+        retired: row.retired_at !== null,
+      };
     });
   } finally {
     db.close();
