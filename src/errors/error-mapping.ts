@@ -20,6 +20,7 @@ const MAPPINGS: Record<ErrorCode, Mapping> = {
   INSUFFICIENT_PERMISSIONS: { httpStatus: 403, grpcCode: Code.PermissionDenied },
   RATE_LIMITED: { httpStatus: 429, grpcCode: Code.ResourceExhausted },
   NOT_FOUND: { httpStatus: 404, grpcCode: Code.NotFound },
+  METHOD_NOT_ALLOWED: { httpStatus: 405, grpcCode: Code.Unimplemented },
   ALREADY_EXISTS: { httpStatus: 409, grpcCode: Code.AlreadyExists },
   UNAVAILABLE: { httpStatus: 503, grpcCode: Code.Unavailable },
   INTERNAL: { httpStatus: 500, grpcCode: Code.Internal },

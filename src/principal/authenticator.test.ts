@@ -23,7 +23,9 @@ describe('credential extraction', () => {
   it('reads Bearer (any case) and X-API-Key', () => {
     expect(extractCredential({ authorization: 'bearer abc' })).toBe('abc');
     expect(extractCredential({ apiKey: 'pat_live_x' })).toBe('pat_live_x');
-    expect(extractCredential({ authorization: 'Bearer same', apiKey: 'same' })).toBe('same');
+    expect(extractCredential({ authorization: 'Bearer pat_live_same', apiKey: 'pat_live_same' })).toBe(
+      'pat_live_same',
+    );
   });
 
   it.each([
@@ -32,6 +34,7 @@ describe('credential extraction', () => {
     [{ authorization: 'Bearer' }],
     [{ authorization: 'Bearer a b' }],
     [{ authorization: 'Bearer one', apiKey: 'two' }],
+    [{ apiKey: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' }],
   ])('refuses %j with TOKEN_INVALID', (source) => {
     expect(() => extractCredential(source)).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID' }));
   });

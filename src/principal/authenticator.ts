@@ -50,8 +50,15 @@ export function extractCredential(source: CredentialSource): string {
     throw tokenInvalid('Send one credential: Authorization and X-API-Key disagree.');
   }
   const token = bearer ?? apiKey;
-  if (token === undefined)
+  if (token === undefined) {
     throw tokenInvalid('A credential is required: Authorization: Bearer or X-API-Key.');
+  }
+  // X-API-Key is for personal access tokens only: a JWT there is a mistake, not a credential.
+  if (apiKey !== undefined && !looksLikePat(apiKey)) {
+    throw tokenInvalid(
+      'X-API-Key takes a personal access token (pat_…); send JWTs as Authorization: Bearer.',
+    );
+  }
   return token;
 }
 

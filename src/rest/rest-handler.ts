@@ -57,11 +57,13 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
       return bound ? [{ route, bound }] : [];
     });
     if (matches.length === 0) return false;
-    const match = matches.find((m) => m.route.httpMethod === req.method);
+    // HEAD is GET without a body (RFC 9110 §9.3.2).
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const match = matches.find((m) => m.route.httpMethod === method);
     try {
       if (!match) {
         res.setHeader('allow', [...new Set(matches.map((m) => m.route.httpMethod))].join(', '));
-        throw new AuthError('NOT_FOUND', `${req.method} is not allowed on ${url.pathname}.`);
+        throw new AuthError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}.`);
       }
       const { route, bound } = match;
       // Authenticate before reading the body: an anonymous caller learns nothing from validation.
@@ -95,7 +97,14 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
       });
       for (const [name, value] of context.responseHeader) res.setHeader(name, value);
       const body = JSON.stringify(omitEmptyFields(route.method.output, json));
-      sendResponse(res, 200, { 'content-type': 'application/json' }, body);
+      if (req.method === 'HEAD') {
+        sendResponse(res, 200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        });
+      } else {
+        sendResponse(res, 200, { 'content-type': 'application/json' }, body);
+      }
     } catch (error) {
       writeJsonError(res, deps.reportError(error));
     }

@@ -20,9 +20,8 @@ export async function openStore(url: string): Promise<Store> {
     return openSqliteStore(url);
   }
   if (scheme === 'sqlite') return openSqliteStore(sqlitePath(url));
-  if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new Error('the PostgreSQL storage backend is not built yet; use sqlite:PATH for now');
-  }
+  if (scheme === 'postgres' || scheme === 'postgresql')
+    return (await import('./postgres/postgres-store.ts')).openPostgresStore(url);
   throw new Error(
     `unsupported storage URL scheme "${scheme}:" (expected sqlite:PATH, a file path, :memory: or postgres://…)`,
   );

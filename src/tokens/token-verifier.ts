@@ -4,7 +4,7 @@ import type { KeyRing } from '../keys/key-ring.ts';
 import { type AccessTokenClaims, type RefreshTokenClaims, TOKEN_TYP } from './token-types.ts';
 
 /** Clock skew tolerated on `exp`/`iat`/`nbf`, seconds. */
-const CLOCK_TOLERANCE_SECONDS = 5;
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface TokenVerifier {
   /** Verifies an access token: RS256 only, our key, `typ` at+jwt, issuer, audience, expiry. */

@@ -52,7 +52,9 @@ describe('verified-token cache', () => {
     const { verifier } = countingVerifier(1500);
     const cached = withVerifiedTokenCache(verifier, { now: () => now });
     await cached.verifyAccessToken('t1');
-    now = 1500;
+    now = 1504;
+    await expect(cached.verifyAccessToken('t1')).resolves.toMatchObject({ exp: 1500 });
+    now = 1505;
     await expect(cached.verifyAccessToken('t1')).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
   });
 

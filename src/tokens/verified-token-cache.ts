@@ -1,6 +1,6 @@
 import { tokenExpired } from '../errors/auth-error.ts';
 import type { AccessTokenClaims } from './token-types.ts';
-import type { TokenVerifier } from './token-verifier.ts';
+import { CLOCK_TOLERANCE_SECONDS, type TokenVerifier } from './token-verifier.ts';
 
 const DEFAULT_MAX_ENTRIES = 10_000;
 
@@ -23,7 +23,8 @@ export function withVerifiedTokenCache(
       const hit = cache.get(token);
       if (hit) {
         cache.delete(token);
-        if (hit.exp <= now()) throw tokenExpired();
+        // The same tolerance as the verifier, so a token's answer never depends on the cache.
+        if (hit.exp + CLOCK_TOLERANCE_SECONDS <= now()) throw tokenExpired();
         cache.set(token, hit);
         return hit;
       }

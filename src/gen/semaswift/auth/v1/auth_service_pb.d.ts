@@ -190,7 +190,8 @@ export declare const AuthService: GenService<{
     output: typeof TokenResponseSchema;
   },
   /**
-   * Revokes the refresh token's family (signs that session out). Idempotent.
+   * Revokes the refresh token's family (signs that session out). Idempotent for a token already spent
+   * or revoked; a token that is not one of our refresh tokens is 401 TOKEN_INVALID.
    * Public: the refresh token is the credential.
    *
    * @generated from rpc semaswift.auth.v1.AuthService.Logout

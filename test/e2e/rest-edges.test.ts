@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, expectError } from '../support/http.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+const PASSWORD = 'edges-password-1';
+let server: TestServer;
+let jwt: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.createUser({ email: 'edge@example.com', password: PASSWORD, org: 'edges', roles: ['admin'] });
+  jwt = (await server.login('edge@example.com', PASSWORD)).access_token;
+});
+afterAll(() => server?.stop());
+
+describe('REST edges', () => {
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const response = await api(server.baseUrl, '/api/v1/auth/login');
+    expectError(response, 405, 'METHOD_NOT_ALLOWED');
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers HEAD like GET, without a body', async () => {
+    const response = await fetch(new URL('/api/v1/health', server.baseUrl), { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.text()).toBe('');
+  });
+
+  it('answers an unknown path with 404 in the error shape', async () => {
+    expectError(await api(server.baseUrl, '/api/v1/nope'), 404, 'NOT_FOUND');
+  });
+
+  it('refuses a JWT sent as X-API-Key: that header is for PATs', async () => {
+    const response = await api(server.baseUrl, '/api/v1/users/me', { headers: { 'x-api-key': jwt } });
+    expectError(response, 401, 'TOKEN_INVALID');
+  });
+
+  it('echoes a sane x-request-id and makes one up otherwise', async () => {
+    const given = await fetch(new URL('/api/v1/health', server.baseUrl), {
+      headers: { 'x-request-id': 'req-42' },
+    });
+    expect(given.headers.get('x-request-id')).toBe('req-42');
+    const hostile = await fetch(new URL('/api/v1/health', server.baseUrl), {
+      headers: { 'x-request-id': 'a b\tc' },
+    });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
