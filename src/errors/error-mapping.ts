@@ -47,11 +47,14 @@ export function errorHeaders(error: AuthError): Record<string, string> {
     headers['www-authenticate'] =
       error.code === 'INVALID_CREDENTIALS'
         ? 'Bearer'
-        : `Bearer error="invalid_token", error_description="${error.message.replaceAll('"', "'")}"`;
+        : `Bearer error="invalid_token", error_description="${headerSafe(error.message)}"`;
   }
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   return headers;
 }
+
+/** RFC 6750 §3: error_description is printable ASCII without `"` and `\\`. */
+const headerSafe = (text: string): string => text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
 
 /** The REST body of CONTRACT §4: `{"error":{"code":"…","message":"…"}}`. */
 export function errorBody(error: AuthError): { error: { code: ErrorCode; message: string } } {

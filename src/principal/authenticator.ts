@@ -56,7 +56,7 @@ export function extractCredential(source: CredentialSource): string {
   // X-API-Key is for personal access tokens only: a JWT there is a mistake, not a credential.
   if (apiKey !== undefined && !looksLikePat(apiKey)) {
     throw tokenInvalid(
-      'X-API-Key takes a personal access token (pat_…); send JWTs as Authorization: Bearer.',
+      'X-API-Key takes a personal access token (pat_...); send JWTs as Authorization: Bearer.',
     );
   }
   return token;
