@@ -1,4 +1,4 @@
-import { create } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import { errorBody, errorHeaders, httpStatusOf } from '../errors/error-mapping.ts';
 import {
@@ -61,4 +61,28 @@ export function toCheckResponse(decision: Decision): CheckResponse {
       },
     },
   });
+}
+
+/**
+ * Encodes decisions, remembering the bytes of each allowed answer per principal (principals are
+ * one object while their credential is cached) and per set of removed headers: a client reusing
+ * its token gets the same bytes without a protobuf encode. Denials are encoded each time.
+ */
+export function createCheckResponseEncoder(): (decision: Decision) => Uint8Array {
+  const allowed = new WeakMap<object, Map<string, Uint8Array>>();
+  return (decision) => {
+    if (!decision.allowed) return toBinary(CheckResponseSchema, toCheckResponse(decision));
+    const key = decision.headersToRemove.join(',');
+    let byShape = allowed.get(decision.principal);
+    const hit = byShape?.get(key);
+    if (hit) return hit;
+    const bytes = toBinary(CheckResponseSchema, toCheckResponse(decision));
+    if (!byShape) {
+      byShape = new Map();
+      allowed.set(decision.principal, byShape);
+    }
+    // Header shapes are few per client; the bound only stops a hostile one from growing it.
+    if (byShape.size < 16) byShape.set(key, bytes);
+    return bytes;
+  };
 }

@@ -8,7 +8,7 @@ import {
 } from '../gen/health/v1/health_pb.js';
 import type { Authenticator } from '../principal/authenticator.ts';
 import { authorizeRequest } from './authorize-request.ts';
-import { toCheckResponse } from './check-response.ts';
+import { createCheckResponseEncoder } from './check-response.ts';
 import { routePolicyOf } from './route-policy.ts';
 
 /** A unary method of a grpc-js service, (de)serialised with protobuf-es generated schemas. */
@@ -25,7 +25,11 @@ function unary<I extends DescMessage, O extends DescMessage>(path: string, input
 }
 
 const AUTHORIZATION = {
-  check: unary('/envoy.service.auth.v3.Authorization/Check', CheckRequestSchema, CheckResponseSchema),
+  check: {
+    ...unary('/envoy.service.auth.v3.Authorization/Check', CheckRequestSchema, CheckResponseSchema),
+    // Answers arrive already encoded (and often cached): see createCheckResponseEncoder.
+    responseSerialize: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  },
 };
 const HEALTH = {
   check: unary('/grpc.health.v1.Health/Check', HealthCheckRequestSchema, HealthCheckResponseSchema),
@@ -53,6 +57,7 @@ export async function startExtAuthzServer(
   options: { host: string; port: number },
 ): Promise<ExtAuthzServer> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 1 << 20 });
+  const encode = createCheckResponseEncoder();
   server.addService(AUTHORIZATION, {
     check: (
       call: grpc.ServerUnaryCall<MessageShape<typeof CheckRequestSchema>, unknown>,
@@ -65,7 +70,7 @@ export async function startExtAuthzServer(
         { headers: http?.headers ?? {}, path: http?.path ?? '' },
         routePolicyOf(extensions),
         deps.audience,
-      ).then((decision) => callback(null, toCheckResponse(decision)));
+      ).then((decision) => callback(null, encode(decision)));
     },
   });
   server.addService(HEALTH, {

@@ -15,6 +15,8 @@ interface CacheEntry {
   pat: PatRecord;
   owner: UserRecord | undefined;
   loadedAt: number;
+  /** Built once per load: one object while cached (see the ext_authz response cache). */
+  principal: Principal | undefined;
 }
 
 export interface PatAuthenticator {
@@ -39,6 +41,20 @@ export interface PatAuthenticatorDeps {
  * cache keyed by the token's keyed hash, so a PAT in steady use costs a map lookup. Permissions are
  * the PAT's own intersected with its owner's current ones, so a PAT never has more than its owner.
  */
+/** The PAT's own permissions intersected with its owner's current ones. */
+function principalOf(pat: PatRecord, owner: UserRecord): Principal {
+  const ownerPermissions: string[] = permissionsOf(owner.roles);
+  return Object.freeze({
+    userId: owner.id,
+    organizationId: owner.organizationId,
+    roles: owner.roles,
+    permissions: (pat.permissions ?? ownerPermissions).filter((p) => ownerPermissions.includes(p)),
+    authMethod: 'pat',
+    credentialId: pat.id,
+    expiresAt: pat.expiresAt,
+  });
+}
+
 export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthenticator {
   const now = deps.now ?? Date.now;
   const cache = new Map<string, CacheEntry>();
@@ -51,7 +67,8 @@ export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthentic
       cache.delete(tokenHash);
       return undefined;
     }
-    const entry = { pat, owner: await deps.store.findUserById(pat.userId), loadedAt: now() };
+    const owner = await deps.store.findUserById(pat.userId);
+    const entry = { pat, owner, loadedAt: now(), principal: owner && principalOf(pat, owner) };
     cache.delete(tokenHash);
     if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     cache.set(tokenHash, entry);
@@ -71,17 +88,8 @@ export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthentic
       if (!owner || owner.organizationId !== pat.organizationId) {
         throw tokenInvalid('The personal access token is unknown or revoked.');
       }
-      const ownerPermissions: string[] = permissionsOf(owner.roles);
       deps.lastUsed.record(pat.id, pat.lastUsedAt, seconds);
-      return {
-        userId: owner.id,
-        organizationId: owner.organizationId,
-        roles: owner.roles,
-        permissions: (pat.permissions ?? ownerPermissions).filter((p) => ownerPermissions.includes(p)),
-        authMethod: 'pat',
-        credentialId: pat.id,
-        expiresAt: pat.expiresAt,
-      };
+      return entry.principal ?? principalOf(pat, owner);
     },
     forgetToken: (tokenHash) => cache.delete(tokenHash),
     forgetUser(userId) {

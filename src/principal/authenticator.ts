@@ -1,6 +1,7 @@
 import { tokenInvalid } from '../errors/auth-error.ts';
 import type { PatAuthenticator } from '../pats/pat-authenticator.ts';
 import { looksLikePat } from '../pats/pat-format.ts';
+import type { AccessTokenClaims } from '../tokens/token-types.ts';
 import type { TokenVerifier } from '../tokens/token-verifier.ts';
 import type { CredentialSource, Principal } from './principal.ts';
 
@@ -19,6 +20,9 @@ export function createAuthenticator(deps: {
   tokenVerifier: TokenVerifier;
   patAuthenticator?: PatAuthenticator;
 }): Authenticator {
+  // A cached token's claims are one frozen object: its principal is built once, and is one object
+  // too, which lets the ext_authz port cache the answer it serialises for that principal.
+  const principals = new WeakMap<AccessTokenClaims, Principal>();
   return async (source) => {
     refuseCredentialInUrl(source.pathAndQuery);
     const token = extractCredential(source);
@@ -27,6 +31,8 @@ export function createAuthenticator(deps: {
       return deps.patAuthenticator.authenticate(token);
     }
     const claims = await deps.tokenVerifier.verifyAccessToken(token);
+    const known = principals.get(claims);
+    if (known) return known;
     const principal: Principal = {
       userId: claims.sub,
       organizationId: claims.organization_id,
@@ -38,6 +44,8 @@ export function createAuthenticator(deps: {
       audiences: [claims.aud].flat(),
     };
     if (claims.client_id !== undefined) principal.clientId = claims.client_id;
+    Object.freeze(principal);
+    principals.set(claims, principal);
     return principal;
   };
 }
