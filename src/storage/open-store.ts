@@ -8,7 +8,7 @@ const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
  * Opens the store a storage URL names:
  * - `sqlite:PATH` (also `sqlite://PATH`, so `sqlite:///abs/path` works), a plain file path, or
  *   `:memory:` → SQLite;
- * - `postgres://…` / `postgresql://…` → PostgreSQL (not built yet: throws).
+ * - `postgres://…` / `postgresql://…` → PostgreSQL (`?schema=NAME` picks a schema).
  *
  * Errors name the scheme only, never the whole URL, which may carry a password.
  */

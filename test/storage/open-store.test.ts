@@ -34,9 +34,13 @@ describe('openStore', () => {
     }
   });
 
-  it('says the PostgreSQL backend is not built yet', async () => {
-    await expect(openStore('postgres://auth:secret@db/auth')).rejects.toThrow(/PostgreSQL.*not built yet/);
-    await expect(openStore('postgresql://db/auth')).rejects.toThrow(/PostgreSQL.*not built yet/);
+  it('routes postgres:// to PostgreSQL and never echoes the password when it cannot connect', async () => {
+    // Port 1 refuses at once: the PostgreSQL backend was chosen and failed to connect.
+    for (const url of ['postgres://auth:secret@127.0.0.1:1/auth', 'postgresql://auth:secret@127.0.0.1:1/auth']) {
+      const attempt = openStore(url);
+      await expect(attempt).rejects.toThrow();
+      await expect(attempt).rejects.not.toThrow(/secret/);
+    }
   });
 
   it('rejects other schemes without echoing the URL', async () => {

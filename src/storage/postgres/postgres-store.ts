@@ -13,6 +13,7 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** What the server shows in `pg_stat_activity` unless the URL sets `application_name`. */
 const DEFAULT_APPLICATION_NAME = 'semaswift-auth';
 
+/** Optional hooks for the host process; the store works without any. */
 export interface PostgresStoreOptions {
   /**
    * Told about errors on idle pooled connections (the server restarted, a backend was terminated,
