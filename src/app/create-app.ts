@@ -79,7 +79,11 @@ export async function createApp(
   const limiterStore = openLimiterStore(config.rateLimitStore);
   const bruteForce = createBruteForceGuard(limiterStore.factory);
   const sessions = createSessions({ store, signer, verifier });
-  const users = createUserDirectory({ store, hasher });
+  const users = createUserDirectory({
+    store,
+    hasher,
+    onUserChanged: (userId) => patAuthenticator.forgetUser(userId),
+  });
   const health: HealthState = { serving: true };
   const lastUsed = createLastUsedTracker(store, (error) =>
     logger.warn({ err: error }, 'last_used_at write failed'),

@@ -1,5 +1,5 @@
 import type { ServiceImpl } from '@connectrpc/connect';
-import { tokenInvalid } from '../errors/auth-error.ts';
+import { invalidArgument, tokenInvalid } from '../errors/auth-error.ts';
 import type { UserService } from '../gen/semaswift/auth/v1/user_service_pb.js';
 import type { UserRecord } from '../storage/store.ts';
 import type { UserDirectory } from '../users/user-directory.ts';
@@ -35,6 +35,21 @@ export function createUserService(deps: { users: UserDirectory }): ServiceImpl<t
         caller.permissions,
       );
       return userView(user);
+    },
+    async updateUser(request, context) {
+      const roles = request.roles?.values.map((value) => {
+        if (value.kind.case !== 'stringValue') throw invalidArgument('roles must be an array of role names.');
+        return value.kind.value;
+      });
+      const user = await deps.users.updateUser(principalOf(context), requireField(request.id, 'id'), {
+        ...(request.name === undefined ? {} : { name: request.name }),
+        ...(roles === undefined ? {} : { roles }),
+      });
+      return userView(user);
+    },
+    async deleteUser(request, context) {
+      await deps.users.deleteUser(principalOf(context), requireField(request.id, 'id'));
+      return {};
     },
     async getMe(_request, context) {
       const user = await deps.users.getUser(principalOf(context).userId);

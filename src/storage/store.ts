@@ -31,6 +31,11 @@ export interface UserRecord {
   createdAt: number;
 }
 
+export interface UserChanges {
+  name?: string;
+  roles?: string[];
+}
+
 export interface SigningKeyRecord {
   kid: string;
   /** Always "RS256" today; stored so another algorithm can join later. */
@@ -85,6 +90,10 @@ export interface Store extends PatStore, AuditStore {
   findUserByEmailKey(emailKey: string): Promise<UserRecord | undefined>;
   listUsersByOrganization(organizationId: string): Promise<UserRecord[]>;
   updatePasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /** Changes a user's name and/or roles (roles replaced whole, in the given order). */
+  updateUser(userId: string, changes: UserChanges): Promise<UserRecord | undefined>;
+  /** Deletes a user with everything that is theirs (roles, sessions, PATs); false when unknown. */
+  deleteUser(userId: string): Promise<boolean>;
 
   // Signing keys
   /** Every key still on record (active first, then by newest). */

@@ -16,6 +16,13 @@ export interface NewUser {
   roles?: string[];
 }
 
+/** Who is asking, as far as managing users goes. */
+export interface Caller {
+  userId: string;
+  organizationId: string;
+  permissions: readonly string[];
+}
+
 export interface UserDirectory {
   /**
    * Creates a user. With `grantedBy` (the permissions of the caller), the new roles may grant no
@@ -25,11 +32,33 @@ export interface UserDirectory {
   /** Finds an organization by id (`org_…`) or name, creating it by name when `create` is set. */
   resolveOrganization(nameOrId: string, create: boolean): Promise<OrganizationRecord>;
   listUsers(organizationId: string): Promise<UserRecord[]>;
+  /** Changes a user of the caller's organization (see UserService.UpdateUser for the rules). */
+  updateUser(
+    caller: Caller,
+    userId: string,
+    changes: { name?: string; roles?: string[] },
+  ): Promise<UserRecord>;
+  /** Removes a user of the caller's organization, with their sessions and PATs. */
+  deleteUser(caller: Caller, userId: string): Promise<void>;
   getUser(id: string): Promise<UserRecord | undefined>;
 }
 
-export function createUserDirectory(deps: { store: Store; hasher: PasswordHasher }): UserDirectory {
+export function createUserDirectory(deps: {
+  store: Store;
+  hasher: PasswordHasher;
+  /** Told after a user's roles change or the user is removed: caches of their PATs must go. */
+  onUserChanged?: (userId: string) => void;
+}): UserDirectory {
   const { store, hasher } = deps;
+
+  /** The target, when it is in the caller's organization and has no permission the caller lacks. */
+  async function manageable(caller: Caller, userId: string): Promise<UserRecord> {
+    const user = await store.findUserById(userId);
+    if (!user || user.organizationId !== caller.organizationId)
+      throw new AuthError('NOT_FOUND', 'No such user.');
+    assertGrantable(caller, user.roles);
+    return user;
+  }
   const now = () => Math.floor(Date.now() / 1000);
 
   return {
@@ -70,8 +99,41 @@ export function createUserDirectory(deps: { store: Store; hasher: PasswordHasher
       return store.ensureOrganization({ id: newId('org'), name: key, createdAt: now() });
     },
     listUsers: (organizationId) => store.listUsersByOrganization(organizationId),
+    async updateUser(caller, userId, changes) {
+      await manageable(caller, userId);
+      const roles = changes.roles === undefined ? undefined : [...new Set(changes.roles)];
+      if (roles) {
+        assertKnownRoles(roles);
+        assertGrantable(caller, roles);
+      }
+      const name = changes.name?.normalize('NFC').trim();
+      const updated = await store.updateUser(userId, {
+        ...(name === undefined ? {} : { name }),
+        ...(roles ? { roles } : {}),
+      });
+      if (!updated) throw new AuthError('NOT_FOUND', 'No such user.');
+      deps.onUserChanged?.(userId);
+      return updated;
+    },
+    async deleteUser(caller, userId) {
+      if (userId === caller.userId) throw invalidArgument('You cannot remove yourself.');
+      await manageable(caller, userId);
+      await store.deleteUser(userId);
+      deps.onUserChanged?.(userId);
+    },
     getUser: (id) => store.findUserById(id),
   };
+}
+
+function assertKnownRoles(roles: readonly string[]): void {
+  const unknown = roles.filter((role) => !isKnownRole(role));
+  if (unknown.length > 0) throw invalidArgument(`Unknown role: ${unknown.join(', ')}. Roles: admin, agent.`);
+}
+
+/** A caller may only hand out, take away or act on permissions it holds itself. */
+function assertGrantable(caller: Pick<Caller, 'permissions'>, roles: readonly string[]): void {
+  const missing = permissionsOf(roles).filter((p) => !caller.permissions.includes(p));
+  if (missing.length > 0) throw insufficientPermissions(missing);
 }
 
 function validatePassword(password: string): void {

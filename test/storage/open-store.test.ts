@@ -36,7 +36,10 @@ describe('openStore', () => {
 
   it('routes postgres:// to PostgreSQL and never echoes the password when it cannot connect', async () => {
     // Port 1 refuses at once: the PostgreSQL backend was chosen and failed to connect.
-    for (const url of ['postgres://auth:secret@127.0.0.1:1/auth', 'postgresql://auth:secret@127.0.0.1:1/auth']) {
+    for (const url of [
+      'postgres://auth:secret@127.0.0.1:1/auth',
+      'postgresql://auth:secret@127.0.0.1:1/auth',
+    ]) {
       const attempt = openStore(url);
       await expect(attempt).rejects.toThrow();
       await expect(attempt).rejects.not.toThrow(/secret/);

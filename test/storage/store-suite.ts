@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/storage/store.ts';
-import { organizationUserCases } from './cases/organization-user-cases.ts';
+import { organizationUserCases, userAdminCases } from './cases/organization-user-cases.ts';
 import { patCases } from './cases/pat-cases.ts';
 import { refreshTokenCases } from './cases/refresh-token-cases.ts';
 import { signingKeyCases } from './cases/signing-key-cases.ts';
@@ -28,6 +28,7 @@ export function describeStoreSuite(name: string, open: () => Promise<Store>): vo
     });
 
     describe('organizations and users', () => organizationUserCases(store));
+    describe('changing and removing users', () => userAdminCases(store));
     describe('signing keys', () => signingKeyCases(store));
     describe('refresh tokens', () => refreshTokenCases(store));
     describe('personal access tokens and audit', () => patCases(store));

@@ -12,6 +12,7 @@ const definition = protoLoader.loadSync(
   [
     'semaswift/auth/v1/auth_service.proto',
     'semaswift/auth/v1/user_service.proto',
+    'semaswift/auth/v1/pat_service.proto',
     'health/v1/health.proto',
     'google/rpc/status.proto',
     'google/rpc/error_details.proto',
@@ -43,6 +44,7 @@ function service(path: string): ServiceConstructor {
 export interface GrpcStubs {
   auth: grpc.Client;
   users: grpc.Client;
+  pats: grpc.Client;
   health: grpc.Client;
   close(): void;
 }
@@ -53,13 +55,15 @@ export function grpcStubs(port: number): GrpcStubs {
   const credentials = grpc.credentials.createInsecure();
   const auth = new (service('semaswift.auth.v1.AuthService'))(address, credentials);
   const users = new (service('semaswift.auth.v1.UserService'))(address, credentials);
+  const pats = new (service('semaswift.auth.v1.PatService'))(address, credentials);
   const health = new (service('grpc.health.v1.Health'))(address, credentials);
   return {
     auth,
     users,
+    pats,
     health,
     close() {
-      for (const client of [auth, users, health]) client.close();
+      for (const client of [auth, users, pats, health]) client.close();
     },
   };
 }
@@ -70,15 +74,19 @@ type UnaryMethod = (
   callback: (error: grpc.ServiceError | null, response: unknown) => void,
 ) => void;
 
-/** One unary call; `authorization` (when given) is sent as metadata. */
+/**
+ * One unary call; `credentials` is sent as metadata: a string is the `authorization` value, an
+ * object names its entries (`{ 'x-api-key': pat }`).
+ */
 export function unary<T = Record<string, unknown>>(
   client: grpc.Client,
   method: string,
   request: object,
-  authorization?: string,
+  credentials?: string | Record<string, string>,
 ): Promise<T> {
   const metadata = new grpc.Metadata();
-  if (authorization !== undefined) metadata.set('authorization', authorization);
+  const entries = typeof credentials === 'string' ? { authorization: credentials } : (credentials ?? {});
+  for (const [name, value] of Object.entries(entries)) metadata.set(name, value);
   const fn = (client as unknown as Record<string, UnaryMethod>)[method];
   if (!fn) throw new Error(`no method ${method}`);
   return new Promise((resolvePromise, reject) => {

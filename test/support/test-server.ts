@@ -54,6 +54,8 @@ export interface TestServer {
   login(email: string, password: string): Promise<TokenPair>;
   /** Stops the server and removes its temporary folder. */
   stop(): Promise<void>;
+  /** Stops the server and starts a new one on the same database and secret (a new port). */
+  restart(): Promise<TestServer>;
 }
 
 /** The environment for the CLI, without any SEMASWIFT_* variable of the developer's shell. */
@@ -67,6 +69,10 @@ function cliEnvironment(): NodeJS.ProcessEnv {
  */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'semaswift-e2e-'));
+  return startIn(dir, overrides);
+}
+
+async function startIn(dir: string, overrides: Partial<Config>): Promise<TestServer> {
   const dbPath = join(dir, 'auth.db');
   const config: Config = {
     ...resolveConfig({}, {}),
@@ -126,6 +132,10 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    async restart() {
+      await server.close();
+      return startIn(dir, { ...overrides, secretKey: config.secretKey });
     },
   };
 }

@@ -6,6 +6,7 @@ import { createOrganizationUserStore } from './organization-user-store.ts';
 import { createPostgresPatStore } from './pat-store.ts';
 import { createRefreshTokenStore } from './refresh-token-store.ts';
 import { createSigningKeyStore } from './signing-key-store.ts';
+import { createPostgresUserAdminStore } from './user-admin-store.ts';
 
 /** How long a call waits for a connection (new or from the pool) before it rejects. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -50,6 +51,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     ...createSigningKeyStore(pool),
     ...createRefreshTokenStore(pool),
     ...createPostgresPatStore(pool),
+    ...createPostgresUserAdminStore(pool),
     async close() {
       // pg throws on a second end(); closing twice is harmless here, as with SQLite.
       closed ??= pool.end();

@@ -7,6 +7,7 @@ import { createOrganizationUserStore } from './organization-user-store.ts';
 import { createSqlitePatStore } from './pat-store.ts';
 import { createRefreshTokenStore } from './refresh-token-store.ts';
 import { createSigningKeyStore } from './signing-key-store.ts';
+import { createSqliteUserAdminStore } from './user-admin-store.ts';
 
 /** How long a write waits for another connection's write lock (e.g. the admin CLI) before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -29,6 +30,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
       ...createSigningKeyStore(db),
       ...createRefreshTokenStore(db),
       ...createSqlitePatStore(db),
+      ...createSqliteUserAdminStore(db),
       async close() {
         db.close();
       },

@@ -90,3 +90,48 @@ export function organizationUserCases(store: () => Store): void {
     expect(await store().findUserById(bystander.id)).toEqual(bystander);
   });
 }
+
+/** Contract cases for changing and removing users; `store()` is a fresh store per test. */
+export function userAdminCases(store: () => Store): void {
+  it('updateUser replaces roles in order and changes the name, leaving the rest', async () => {
+    const organization = await store().ensureOrganization(anOrganization());
+    const user = aUser(organization.id, { roles: ['agent'] });
+    await store().createUser(user);
+    const updated = await store().updateUser(user.id, { roles: ['admin', 'agent', 'admin'], name: 'Grace' });
+    expect(updated).toEqual({ ...user, roles: ['admin', 'agent'], name: 'Grace' });
+    expect(await store().findUserById(user.id)).toEqual(updated);
+    expect(await store().updateUser(user.id, { roles: [] })).toEqual({ ...user, roles: [], name: 'Grace' });
+    expect(await store().updateUser('usr_unknown', { name: 'x' })).toBeUndefined();
+  });
+
+  it('deleteUser removes the user with its sessions and PATs', async () => {
+    const organization = await store().ensureOrganization(anOrganization());
+    const user = aUser(organization.id);
+    await store().createUser(user);
+    await store().createRefreshFamily({
+      familyId: 'fam_gone',
+      userId: user.id,
+      tokenHash: 'hash_gone',
+      tokenExpiresAt: 2_000_000_000,
+      createdAt: 1_700_000_000,
+    });
+    await store().createPat({
+      id: 'pat_gone',
+      userId: user.id,
+      organizationId: organization.id,
+      name: 'n',
+      tokenHash: 'pat_hash_gone',
+      tokenHint: 'pat_live_AbCd',
+      permissions: null,
+      createdAt: 1_700_000_000,
+      expiresAt: 2_000_000_000,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
+    expect(await store().deleteUser(user.id)).toBe(true);
+    expect(await store().findUserById(user.id)).toBeUndefined();
+    expect(await store().findRefreshToken('hash_gone')).toBeUndefined();
+    expect(await store().findPatByHash('pat_hash_gone')).toBeUndefined();
+    expect(await store().deleteUser(user.id)).toBe(false);
+  });
+}

@@ -4,6 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
+import type { ListValue } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file semaswift/auth/v1/user_service.proto.
@@ -124,6 +125,63 @@ export declare type GetMeRequest = Message<"semaswift.auth.v1.GetMeRequest"> & {
 export declare const GetMeRequestSchema: GenMessage<GetMeRequest>;
 
 /**
+ * @generated from message semaswift.auth.v1.UpdateUserRequest
+ */
+export declare type UpdateUserRequest = Message<"semaswift.auth.v1.UpdateUserRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: optional string name = 2;
+   */
+  name?: string | undefined;
+
+  /**
+   * Role names. When present (even `[]`), the user's roles become exactly these; a ListValue so
+   * that JSON carries a plain array and "absent" differs from "empty".
+   *
+   * @generated from field: google.protobuf.ListValue roles = 3;
+   */
+  roles?: ListValue | undefined;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.UpdateUserRequest.
+ * Use `create(UpdateUserRequestSchema)` to create a new message.
+ */
+export declare const UpdateUserRequestSchema: GenMessage<UpdateUserRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.DeleteUserRequest
+ */
+export declare type DeleteUserRequest = Message<"semaswift.auth.v1.DeleteUserRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export declare const DeleteUserRequestSchema: GenMessage<DeleteUserRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.DeleteUserResponse
+ */
+export declare type DeleteUserResponse = Message<"semaswift.auth.v1.DeleteUserResponse"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.DeleteUserResponse.
+ * Use `create(DeleteUserResponseSchema)` to create a new message.
+ */
+export declare const DeleteUserResponseSchema: GenMessage<DeleteUserResponse>;
+
+/**
  * Users of the caller's organization.
  *
  * @generated from service semaswift.auth.v1.UserService
@@ -149,6 +207,30 @@ export declare const UserService: GenService<{
     methodKind: "unary";
     input: typeof CreateUserRequestSchema;
     output: typeof UserSchema;
+  },
+  /**
+   * Changes a user of the caller's organization: `name`, and `roles` when given (replaced whole).
+   * Needs `user:write`, and every permission of both the user's current and new roles. The user's
+   * PATs follow at once; access tokens already issued keep their claims until they expire (at
+   * most --access-token-ttl), refreshed ones carry the new roles.
+   *
+   * @generated from rpc semaswift.auth.v1.UserService.UpdateUser
+   */
+  updateUser: {
+    methodKind: "unary";
+    input: typeof UpdateUserRequestSchema;
+    output: typeof UserSchema;
+  },
+  /**
+   * Removes a user of the caller's organization, with their sessions and PATs. Needs
+   * `user:write` and every permission the user has. A caller cannot remove themselves.
+   *
+   * @generated from rpc semaswift.auth.v1.UserService.DeleteUser
+   */
+  deleteUser: {
+    methodKind: "unary";
+    input: typeof DeleteUserRequestSchema;
+    output: typeof DeleteUserResponseSchema;
   },
   /**
    * The caller. Any valid credential.

@@ -4,13 +4,14 @@
 
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
+import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import { file_semaswift_auth_v1_options } from "./options_pb.js";
 
 /**
  * Describes the file semaswift/auth/v1/user_service.proto.
  */
 export const file_semaswift_auth_v1_user_service = /*@__PURE__*/
-  fileDesc("CiRzZW1hc3dpZnQvYXV0aC92MS91c2VyX3NlcnZpY2UucHJvdG8SEXNlbWFzd2lmdC5hdXRoLnYxIlcKBFVzZXISCgoCaWQYASABKAkSDQoFZW1haWwYAiABKAkSDAoEbmFtZRgDIAEoCRIXCg9vcmdhbml6YXRpb25faWQYBCABKAkSDQoFcm9sZXMYBSADKAkiEgoQTGlzdFVzZXJzUmVxdWVzdCI7ChFMaXN0VXNlcnNSZXNwb25zZRImCgV1c2VycxgBIAMoCzIXLnNlbWFzd2lmdC5hdXRoLnYxLlVzZXIiUQoRQ3JlYXRlVXNlclJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSDAoEbmFtZRgDIAEoCRINCgVyb2xlcxgEIAMoCSIOCgxHZXRNZVJlcXVlc3Qy4wIKC1VzZXJTZXJ2aWNlEnwKCUxpc3RVc2VycxIjLnNlbWFzd2lmdC5hdXRoLnYxLkxpc3RVc2Vyc1JlcXVlc3QaJC5zZW1hc3dpZnQuYXV0aC52MS5MaXN0VXNlcnNSZXNwb25zZSIkyvMYCxIJdXNlcjpyZWFkgtPkkwIPEg0vYXBpL3YxL3VzZXJzEnUKCkNyZWF0ZVVzZXISJC5zZW1hc3dpZnQuYXV0aC52MS5DcmVhdGVVc2VyUmVxdWVzdBoXLnNlbWFzd2lmdC5hdXRoLnYxLlVzZXIiKMrzGAwSCnVzZXI6d3JpdGWC0+STAhI6ASoiDS9hcGkvdjEvdXNlcnMSXwoFR2V0TWUSHy5zZW1hc3dpZnQuYXV0aC52MS5HZXRNZVJlcXVlc3QaFy5zZW1hc3dpZnQuYXV0aC52MS5Vc2VyIhzK8xgAgtPkkwISEhAvYXBpL3YxL3VzZXJzL21lYgZwcm90bzM", [file_google_api_annotations, file_semaswift_auth_v1_options]);
+  fileDesc("CiRzZW1hc3dpZnQvYXV0aC92MS91c2VyX3NlcnZpY2UucHJvdG8SEXNlbWFzd2lmdC5hdXRoLnYxIlcKBFVzZXISCgoCaWQYASABKAkSDQoFZW1haWwYAiABKAkSDAoEbmFtZRgDIAEoCRIXCg9vcmdhbml6YXRpb25faWQYBCABKAkSDQoFcm9sZXMYBSADKAkiEgoQTGlzdFVzZXJzUmVxdWVzdCI7ChFMaXN0VXNlcnNSZXNwb25zZRImCgV1c2VycxgBIAMoCzIXLnNlbWFzd2lmdC5hdXRoLnYxLlVzZXIiUQoRQ3JlYXRlVXNlclJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSDAoEbmFtZRgDIAEoCRINCgVyb2xlcxgEIAMoCSIOCgxHZXRNZVJlcXVlc3QiZgoRVXBkYXRlVXNlclJlcXVlc3QSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEikKBXJvbGVzGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUIHCgVfbmFtZSIfChFEZWxldGVVc2VyUmVxdWVzdBIKCgJpZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2Uy5wQKC1VzZXJTZXJ2aWNlEnwKCUxpc3RVc2VycxIjLnNlbWFzd2lmdC5hdXRoLnYxLkxpc3RVc2Vyc1JlcXVlc3QaJC5zZW1hc3dpZnQuYXV0aC52MS5MaXN0VXNlcnNSZXNwb25zZSIkyvMYCxIJdXNlcjpyZWFkgtPkkwIPEg0vYXBpL3YxL3VzZXJzEnUKCkNyZWF0ZVVzZXISJC5zZW1hc3dpZnQuYXV0aC52MS5DcmVhdGVVc2VyUmVxdWVzdBoXLnNlbWFzd2lmdC5hdXRoLnYxLlVzZXIiKMrzGAwSCnVzZXI6d3JpdGWC0+STAhI6ASoiDS9hcGkvdjEvdXNlcnMSegoKVXBkYXRlVXNlchIkLnNlbWFzd2lmdC5hdXRoLnYxLlVwZGF0ZVVzZXJSZXF1ZXN0Ghcuc2VtYXN3aWZ0LmF1dGgudjEuVXNlciItyvMYDBIKdXNlcjp3cml0ZYLT5JMCFzoBKjISL2FwaS92MS91c2Vycy97aWR9EoUBCgpEZWxldGVVc2VyEiQuc2VtYXN3aWZ0LmF1dGgudjEuRGVsZXRlVXNlclJlcXVlc3QaJS5zZW1hc3dpZnQuYXV0aC52MS5EZWxldGVVc2VyUmVzcG9uc2UiKsrzGAwSCnVzZXI6d3JpdGWC0+STAhQqEi9hcGkvdjEvdXNlcnMve2lkfRJfCgVHZXRNZRIfLnNlbWFzd2lmdC5hdXRoLnYxLkdldE1lUmVxdWVzdBoXLnNlbWFzd2lmdC5hdXRoLnYxLlVzZXIiHMrzGACC0+STAhISEC9hcGkvdjEvdXNlcnMvbWViBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_struct, file_semaswift_auth_v1_options]);
 
 /**
  * Describes the message semaswift.auth.v1.User.
@@ -46,6 +47,27 @@ export const CreateUserRequestSchema = /*@__PURE__*/
  */
 export const GetMeRequestSchema = /*@__PURE__*/
   messageDesc(file_semaswift_auth_v1_user_service, 4);
+
+/**
+ * Describes the message semaswift.auth.v1.UpdateUserRequest.
+ * Use `create(UpdateUserRequestSchema)` to create a new message.
+ */
+export const UpdateUserRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_user_service, 5);
+
+/**
+ * Describes the message semaswift.auth.v1.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export const DeleteUserRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_user_service, 6);
+
+/**
+ * Describes the message semaswift.auth.v1.DeleteUserResponse.
+ * Use `create(DeleteUserResponseSchema)` to create a new message.
+ */
+export const DeleteUserResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_user_service, 7);
 
 /**
  * Users of the caller's organization.
