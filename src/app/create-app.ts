@@ -15,6 +15,7 @@ import { TokenService } from '../gen/semaswift/auth/v1/token_service_pb.js';
 import { UserService } from '../gen/semaswift/auth/v1/user_service_pb.js';
 import { createKeyRing, type KeyRing } from '../keys/key-ring.ts';
 import type { ServerSecret } from '../keys/server-secret.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { withRequestLog } from '../observability/request-log.ts';
 import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
 import { createPatAuthenticator } from '../pats/pat-authenticator.ts';
@@ -31,7 +32,7 @@ import { register } from '../rpc/services.ts';
 import { createTokenService } from '../rpc/token-service.ts';
 import { createUserService } from '../rpc/user-service.ts';
 import { createErrorReporter, writeJsonError } from '../server/http-errors.ts';
-import type { HttpHandler } from '../server/http-types.ts';
+import type { HttpHandler, HttpRequest, HttpResponse } from '../server/http-types.ts';
 import type { Store } from '../storage/store.ts';
 import { createIntrospect } from '../tokens/introspection.ts';
 import { createTokenSigner } from '../tokens/token-signer.ts';
@@ -39,6 +40,7 @@ import { createTokenVerifier } from '../tokens/token-verifier.ts';
 import { withVerifiedTokenCache } from '../tokens/verified-token-cache.ts';
 import { permissionsOf } from '../users/roles.ts';
 import { createUserDirectory } from '../users/user-directory.ts';
+import { createMetricsEndpoint } from '../web/metrics-endpoint.ts';
 import { createWellKnownHandler } from '../web/well-known.ts';
 
 export interface App {
@@ -46,6 +48,7 @@ export interface App {
   handler: HttpHandler;
   /** The one credential → principal function, for the ext_authz port. */
   authenticate: Authenticator;
+  metrics: Metrics;
   keyRing: KeyRing;
   health: HealthState;
   close(): Promise<void>;
@@ -65,7 +68,7 @@ type AppConfig = Pick<
 /** Wires the domain to its transports. Every dependency is passed in; nothing is a module global. */
 export async function createApp(
   config: AppConfig,
-  deps: { store: Store; logger: Logger; secret: ServerSecret },
+  deps: { store: Store; logger: Logger; secret: ServerSecret; metrics?: Metrics },
 ): Promise<App> {
   const { store, logger, secret } = deps;
   const keyRing = await createKeyRing({
@@ -141,25 +144,31 @@ export async function createApp(
   const rest = createRestHandler({ services, guard, reportError });
   const extAuthzHttp = createHttpCheckHandler({ authenticate, audience: config.audience });
   const wellKnown = createWellKnownHandler({ keyRing });
+  const metrics = deps.metrics ?? createMetrics();
 
+  // What is not an RPC, tried in order; each answers true when the request was its own.
+  const pages: Array<(req: HttpRequest, res: HttpResponse) => boolean | Promise<boolean>> = [
+    wellKnown,
+    createMetricsEndpoint(metrics),
+    extAuthzHttp,
+    rest,
+  ];
   const connect = createConnectHandler({
     services,
     guard,
     reportError,
     fallback: (req, res) => {
-      if (wellKnown(req, res)) return;
-      extAuthzHttp(req, res)
-        .then(async (handled) => handled || (await rest(req, res)))
-        .then((handled) => {
-          if (!handled) writeJsonError(res, new AuthError('NOT_FOUND', 'No such path.'));
-        })
-        .catch((error: unknown) => writeJsonError(res, reportError(error)));
+      (async () => {
+        for (const page of pages) if (await page(req, res)) return;
+        writeJsonError(res, new AuthError('NOT_FOUND', 'No such path.'));
+      })().catch((error: unknown) => writeJsonError(res, reportError(error)));
     },
   });
 
   return {
-    handler: withRequestLog(logger, connect),
+    handler: withRequestLog(logger, metrics, connect),
     authenticate,
+    metrics,
     keyRing,
     health,
     async close() {

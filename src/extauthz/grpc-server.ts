@@ -6,6 +6,7 @@ import {
   HealthCheckResponse_ServingStatus,
   HealthCheckResponseSchema,
 } from '../gen/health/v1/health_pb.js';
+import type { Metrics } from '../observability/metrics.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
 import { authorizeRequest } from './authorize-request.ts';
 import { createCheckResponseEncoder } from './check-response.ts';
@@ -37,6 +38,7 @@ const HEALTH = {
 
 export interface ExtAuthzServerDeps {
   authenticate: Authenticator;
+  metrics: Pick<Metrics, 'extAuthzChecks'>;
   /** The API audience: what a PAT, which carries none, is for. */
   audience: string;
   isServing: () => boolean;
@@ -70,7 +72,13 @@ export async function startExtAuthzServer(
         { headers: http?.headers ?? {}, path: http?.path ?? '' },
         routePolicyOf(extensions),
         deps.audience,
-      ).then((decision) => callback(null, encode(decision)));
+      ).then((decision) => {
+        deps.metrics.extAuthzChecks.inc({
+          result: decision.allowed ? 'allow' : decision.error.code,
+          method: decision.allowed ? decision.principal.authMethod : 'none',
+        });
+        callback(null, encode(decision));
+      });
     },
   });
   server.addService(HEALTH, {

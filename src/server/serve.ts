@@ -46,7 +46,12 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     config.extAuthzPort === null
       ? undefined
       : await startExtAuthzServer(
-          { authenticate: app.authenticate, audience: config.audience, isServing: () => app.health.serving },
+          {
+            authenticate: app.authenticate,
+            audience: config.audience,
+            metrics: app.metrics,
+            isServing: () => app.health.serving,
+          },
           { host: config.host, port: config.extAuthzPort },
         );
   logger.info(

@@ -47,3 +47,16 @@ describe('REST edges', () => {
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('metrics', () => {
+  it('serves Prometheus text with request and ext_authz series, and no secrets', async () => {
+    await api(server.baseUrl, '/api/v1/users/me', { token: jwt });
+    const response = await fetch(new URL('/metrics', server.baseUrl));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toContain('semaswift_http_request_duration_seconds_count{method="GET",status="200",protocol="http"}');
+    expect(text).toContain('# TYPE semaswift_extauthz_checks_total counter');
+    expect(text).not.toContain(jwt.slice(0, 40));
+  });
+});
