@@ -30,6 +30,9 @@ export async function listen(handler: HttpHandler, options: ListenOptions): Prom
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   const busy = new Map<net.Socket, number>();
+  // Bytes a connection had received when its last response finished: more since then means a
+  // request is on its way in, and closing the connection would drop it.
+  const readAtIdle = new WeakMap<net.Socket, number>();
   let closing = false;
 
   const tracked: HttpHandler = (req, res) => {
@@ -40,6 +43,7 @@ export async function listen(handler: HttpHandler, options: ListenOptions): Prom
       const left = (busy.get(socket) ?? 1) - 1;
       if (left > 0) busy.set(socket, left);
       else busy.delete(socket);
+      readAtIdle.set(socket, socket.bytesRead);
       if (closing && left <= 0 && req.httpVersionMajor === 1) socket.end();
     });
     handler(req, res);
@@ -70,7 +74,10 @@ export async function listen(handler: HttpHandler, options: ListenOptions): Prom
       closing = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions) session.close();
-      for (const socket of sockets) if (!busy.has(socket) && !isH2(socket, sessions)) socket.end();
+      for (const socket of sockets) {
+        const idle = !busy.has(socket) && socket.bytesRead === (readAtIdle.get(socket) ?? 0);
+        if (idle && !isH2(socket, sessions)) socket.end();
+      }
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();
       }, options.drainTimeoutMs ?? 10_000);

@@ -55,7 +55,9 @@ describe('metrics', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
-    expect(text).toContain('semaswift_http_request_duration_seconds_count{method="GET",status="200",protocol="http"}');
+    expect(text).toContain(
+      'semaswift_http_request_duration_seconds_count{method="GET",status="200",protocol="http"}',
+    );
     expect(text).toContain('# TYPE semaswift_extauthz_checks_total counter');
     expect(text).not.toContain(jwt.slice(0, 40));
   });
