@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../support/http.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+const PASSWORD = 'http-mode-password-1';
+
+/**
+ * Requests shaped as Envoy's `http_service` sends them: the original path under the prefix, the
+ * allowed headers (authorization, x-api-key, x-request-id), Envoy's own x-forwarded-* and
+ * x-envoy-* headers, no body.
+ */
+function envoyHttpCheck(base: string, path: string, headers: Record<string, string>) {
+  return fetch(new URL(`/ext_authz${path}`, base), {
+    method: 'GET',
+    headers: {
+      'x-forwarded-proto': 'https',
+      'x-envoy-expected-rq-timeout-ms': '250',
+      'x-request-id': '0f5a7c1e-0000-4000-8000-000000000001',
+      ...headers,
+    },
+  });
+}
+
+describe('ext_authz HTTP mode', () => {
+  let server: TestServer;
+  let jwt: string;
+  let pat: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    userId = (
+      await server.createUser({ email: 'hm@example.com', password: PASSWORD, org: 'hm', roles: ['agent'] })
+    ).id;
+    jwt = (await server.login('hm@example.com', PASSWORD)).access_token;
+    const created = await api<{ token: string }>(server.baseUrl, '/api/v1/pats', {
+      token: jwt,
+      json: { name: 'http-mode', expires_at: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    pat = created.body.token;
+  });
+  afterAll(() => server?.stop());
+
+  it('allows a JWT with 200 and the identity headers for allowed_upstream_headers', async () => {
+    const response = await envoyHttpCheck(server.baseUrl, '/api/tickets?page=2', {
+      authorization: `Bearer ${jwt}`,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-semaswift-user-id')).toBe(userId);
+    expect(response.headers.get('x-semaswift-roles')).toBe('agent');
+    expect(response.headers.get('x-semaswift-permissions')).toBe('user:read,ticket:read,ticket:write');
+    expect(response.headers.get('x-semaswift-auth-method')).toBe('jwt');
+    expect(response.headers.get('x-envoy-auth-headers-to-remove')).toBeNull();
+  });
+
+  it('allows a PAT and asks Envoy to strip it upstream', async () => {
+    const response = await envoyHttpCheck(server.baseUrl, '/api/tickets', { 'x-api-key': pat });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-semaswift-auth-method')).toBe('pat');
+    expect(response.headers.get('x-envoy-auth-headers-to-remove')).toBe('x-api-key');
+  });
+
+  it('denies without a credential with the contract body and WWW-Authenticate', async () => {
+    const response = await envoyHttpCheck(server.baseUrl, '/api/tickets', {});
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await response.json()).toEqual({ error: { code: 'TOKEN_INVALID', message: expect.any(String) } });
+  });
+
+  it('denies a credential riding in the original query string', async () => {
+    const response = await envoyHttpCheck(server.baseUrl, `/api/tickets?api_key=${pat}`, {
+      'x-api-key': pat,
+    });
+    expect(response.status).toBe(401);
+  });
+});
