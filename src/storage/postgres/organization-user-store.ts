@@ -33,7 +33,7 @@ const organizationByName = statement<OrganizationRow>(
 );
 
 // Roles come back as one array per user, so a user is always a single row.
-const SELECT_USER = `
+export const SELECT_USER = `
   SELECT u.id, u.organization_id, u.email, u.email_key, u.name, u.password_hash, u.created_at,
          ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.position) AS roles
   FROM users u`;

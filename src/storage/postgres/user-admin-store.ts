@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Store } from '../store.ts';
+import { SELECT_USER } from './organization-user-store.ts';
 import { toUserRecord, type UserRow } from './rows.ts';
 import { execute, queryFirst, statement, withTransaction } from './sql.ts';
 
@@ -14,12 +15,7 @@ const insertRoles = statement(
   `INSERT INTO user_roles (user_id, role, position)
    SELECT $1, role, ordinality - 1 FROM unnest($2::text[]) WITH ORDINALITY AS given (role, ordinality)`,
 );
-const userById = statement<UserRow>(
-  'user-admin.by-id',
-  `SELECT u.id, u.organization_id, u.email, u.email_key, u.name, u.password_hash, u.created_at,
-     ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.position) AS roles
-   FROM users u WHERE u.id = $1`,
-);
+const userById = statement<UserRow>('user-admin.by-id', `${SELECT_USER} WHERE u.id = $1`);
 const removeUser = statement('user-admin.delete', 'DELETE FROM users WHERE id = $1');
 
 /** Changing and removing users on PostgreSQL. */

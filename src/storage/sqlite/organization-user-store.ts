@@ -16,7 +16,7 @@ export type OrganizationUserStore = Pick<
 >;
 
 // Roles come back as one JSON array per user, so a user is always a single row.
-const SELECT_USER = `
+export const SELECT_USER = `
   SELECT u.id, u.organization_id, u.email, u.email_key, u.name, u.password_hash, u.created_at,
          (SELECT json_group_array(r.role ORDER BY r.position) FROM user_roles r WHERE r.user_id = u.id)
            AS roles_json

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Store, UserChanges } from '../store.ts';
+import { SELECT_USER } from './organization-user-store.ts';
 import { toUserRecord, type UserRow } from './rows.ts';
 
 /** Changing and removing users on SQLite. */
@@ -10,11 +11,7 @@ export function createSqliteUserAdminStore(db: Database.Database): Pick<Store, '
     'INSERT INTO user_roles (user_id, role, position) VALUES (?, ?, ?)',
   );
   const exists = db.prepare<[string], { id: string }>('SELECT id FROM users WHERE id = ?');
-  const userById = db.prepare<[string], UserRow>(
-    `SELECT u.id, u.organization_id, u.email, u.email_key, u.name, u.password_hash, u.created_at,
-       (SELECT json_group_array(r.role ORDER BY r.position) FROM user_roles r WHERE r.user_id = u.id) AS roles_json
-     FROM users u WHERE u.id = ?`,
-  );
+  const userById = db.prepare<[string], UserRow>(`${SELECT_USER} WHERE u.id = ?`);
   const remove = db.prepare<[string]>('DELETE FROM users WHERE id = ?');
 
   const update = db.transaction((userId: string, changes: UserChanges) => {
