@@ -43,6 +43,9 @@ export function createConnectHandler(deps: ConnectHandlerDeps): HttpHandler {
       for (const { service, impl } of deps.services) router.service(service, impl);
     },
     interceptors: [guardInterceptor],
+    // Connect's JSON speaks the contract's snake_case names (`access_token`); every proto3 JSON
+    // parser, Connect's clients included, reads them.
+    jsonOptions: { useProtoFieldName: true },
     contextValues: (req) =>
       createContextValues().set(clientAddressKey, req.socket?.remoteAddress ?? 'unknown'),
     // connect-node's response type differs from Node's only in `write`'s callback typing.

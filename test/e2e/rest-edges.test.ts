@@ -62,3 +62,20 @@ describe('metrics', () => {
     expect(text).not.toContain(jwt.slice(0, 40));
   });
 });
+
+describe('Connect with JSON, as curl would send it', () => {
+  it('answers with the contract’s snake_case field names', async () => {
+    const response = await fetch(new URL('/semaswift.auth.v1.AuthService/Login', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'edge@example.com', password: PASSWORD }),
+    });
+    expect(response.status).toBe(200);
+    expect(Object.keys(await response.json()).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'refresh_token',
+      'token_type',
+    ]);
+  });
+});
