@@ -46,6 +46,8 @@ export function createConnectHandler(deps: ConnectHandlerDeps): HttpHandler {
     // Connect's JSON speaks the contract's snake_case names (`access_token`); every proto3 JSON
     // parser, Connect's clients included, reads them.
     jsonOptions: { useProtoFieldName: true },
+    // Nothing we accept comes near this; larger messages are refused before they are buffered.
+    readMaxBytes: 64 * 1024,
     contextValues: (req) =>
       createContextValues().set(clientAddressKey, req.socket?.remoteAddress ?? 'unknown'),
     // connect-node's response type differs from Node's only in `write`'s callback typing.

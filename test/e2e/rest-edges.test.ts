@@ -79,3 +79,18 @@ describe('Connect with JSON, as curl would send it', () => {
     ]);
   });
 });
+
+describe('oversized requests', () => {
+  it('refuses a 100 KiB body on REST and on Connect, without a 500', async () => {
+    const big = JSON.stringify({ email: 'x@example.com', password: 'p'.repeat(100 * 1024) });
+    const rest = await fetch(new URL('/api/v1/auth/login', server.baseUrl), { method: 'POST', body: big });
+    expect(rest.status).toBe(400);
+    const connect = await fetch(new URL('/semaswift.auth.v1.AuthService/Login', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
+    expect(connect.status).toBeGreaterThanOrEqual(400);
+    expect(connect.status).toBeLessThan(500);
+  });
+});
