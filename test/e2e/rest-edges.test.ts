@@ -71,7 +71,7 @@ describe('Connect with JSON, as curl would send it', () => {
       body: JSON.stringify({ email: 'edge@example.com', password: PASSWORD }),
     });
     expect(response.status).toBe(200);
-    expect(Object.keys(await response.json()).sort()).toEqual([
+    expect(Object.keys((await response.json()) as object).sort()).toEqual([
       'access_token',
       'expires_in',
       'refresh_token',
