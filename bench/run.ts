@@ -1,12 +1,15 @@
 // `npm run bench`: starts a real server (its own process) on a temp SQLite file, drives it from
 // separate load processes (autocannon, h2load, bench/h2-load.ts), and prints throughput and latency
 // with the ratios the issues ask for. Figures are only comparable within one run: the machine is
-// shared. BENCH_SECONDS sets each scenario's length (default 8).
+// shared. BENCH_SECONDS sets each scenario's length (default 8). With SEMASWIFT_BENCH_POSTGRES_URL
+// (or SEMASWIFT_TEST_POSTGRES_URL) set, login and refresh also run on PostgreSQL, for the ratios.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HASH_CONCURRENCY } from '../src/auth/password-hasher.ts';
+import { loginScenario, refreshScenario, signIn } from './auth-scenarios.ts';
 import { benchExtAuthz } from './extauthz.ts';
+import { benchPostgres } from './postgres.ts';
 import { cliJson, type LoadResult, runLoad, startServer } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -18,6 +21,8 @@ let argon2Alone = 0;
 
 const EMAIL = 'bench@example.com';
 const PASSWORD = 'bench-password-1';
+const credentials = { email: EMAIL, password: PASSWORD };
+const POSTGRES_URL = process.env.SEMASWIFT_BENCH_POSTGRES_URL ?? process.env.SEMASWIFT_TEST_POSTGRES_URL;
 
 try {
   cliJson([
@@ -36,7 +41,6 @@ try {
   ]);
   const server = await startServer(db, ['--secret-key', Buffer.alloc(32, 7).toString('base64')]);
   try {
-    const credentials = JSON.stringify({ email: EMAIL, password: PASSWORD });
     const post = async (path: string, body: unknown, token?: string) =>
       (await fetch(`${server.url}${path}`, {
         method: 'POST',
@@ -46,30 +50,15 @@ try {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
       }).then((r) => r.json())) as Record<string, string>;
-    const loginLoad = (seconds: number) =>
-      runLoad({
-        url: `${server.url}/api/v1/auth/login`,
-        method: 'POST',
-        body: credentials,
-        connections: 4,
-        durationSeconds: seconds,
-      });
+    const loginLoad = (seconds: number) => loginScenario(server.url, credentials, seconds);
 
     argon2Alone = (
       JSON.parse(await runNode(['bench/argon2-rate.ts', String(SECONDS / 2), '4'])) as { rate: number }
     ).rate;
     results.login = await loginLoad(SECONDS);
 
-    const pairs = await Promise.all(
-      Array.from({ length: 16 }, () => post('/api/v1/auth/login', JSON.parse(credentials))),
-    );
-    results.refresh = await runLoad({
-      url: `${server.url}/api/v1/auth/refresh`,
-      method: 'POST',
-      refreshTokens: pairs.map((p) => p.refresh_token),
-      connections: 16,
-      durationSeconds: SECONDS,
-    });
+    const pairs = await signIn(server.url, credentials, 16);
+    results.refresh = await refreshScenario(server.url, pairs, SECONDS);
     const jwt = pairs[0]?.access_token ?? '';
     const pat =
       (
@@ -113,6 +102,8 @@ try {
   } finally {
     await server.stop();
   }
+  // After the SQLite server has stopped: the two never compete for the machine.
+  if (POSTGRES_URL) Object.assign(results, await benchPostgres(POSTGRES_URL, credentials, SECONDS));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -136,6 +127,12 @@ const lines = [
   `  Check PAT / health, 8 in flight           ${ratio('extauthz_pat_x8', 'extauthz_health_x8')}  (target >= 0.85)`,
   `  Check fresh JWT / health (node client, 8) ${ratio('extauthz_jwt_fresh_x8', 'extauthz_health_node_x8')}`,
   `  Check p99 during logins / alone (1)       ${((results.extauthz_jwt_repeat_x1_during_logins?.p99 ?? 0) / (results.extauthz_jwt_repeat_x1?.p99 ?? 1)).toFixed(2)}`,
+  ...(POSTGRES_URL
+    ? [
+        `  login PostgreSQL / SQLite              ${ratio('login_postgres', 'login')}`,
+        `  refresh PostgreSQL / SQLite            ${ratio('refresh_postgres', 'refresh')}`,
+      ]
+    : ['  (set SEMASWIFT_BENCH_POSTGRES_URL for login and refresh on PostgreSQL / SQLite)']),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 

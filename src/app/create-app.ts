@@ -15,6 +15,7 @@ import { TokenService } from '../gen/semaswift/auth/v1/token_service_pb.js';
 import { UserService } from '../gen/semaswift/auth/v1/user_service_pb.js';
 import { createKeyRing, type KeyRing } from '../keys/key-ring.ts';
 import type { ServerSecret } from '../keys/server-secret.ts';
+import { createMfa } from '../mfa/create-mfa.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { withRequestLog } from '../observability/request-log.ts';
 import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
@@ -27,6 +28,7 @@ import { openLimiterStore } from '../ratelimit/limiter-store.ts';
 import { createRestHandler } from '../rest/rest-handler.ts';
 import { createAuthService } from '../rpc/auth-service.ts';
 import { createGrpcHealthService, createRestHealthService, type HealthState } from '../rpc/health-service.ts';
+import { createMfaSettingsHandlers } from '../rpc/mfa-settings-handlers.ts';
 import { createPatService } from '../rpc/pat-service.ts';
 import { register } from '../rpc/services.ts';
 import { createTokenService } from '../rpc/token-service.ts';
@@ -42,6 +44,7 @@ import { permissionsOf } from '../users/roles.ts';
 import { createUserDirectory } from '../users/user-directory.ts';
 import { createMetricsEndpoint } from '../web/metrics-endpoint.ts';
 import { createWellKnownHandler } from '../web/well-known.ts';
+import { followStoreEvents } from './follow-store-events.ts';
 
 export interface App {
   /** Serves everything on the main port. */
@@ -63,6 +66,7 @@ type AppConfig = Pick<
   | 'rateLimitStore'
   | 'environment'
   | 'patMaxTtlDays'
+  | 'smsWebhookUrl'
 >;
 
 /** Wires the domain to its transports. Every dependency is passed in; nothing is a module global. */
@@ -79,13 +83,24 @@ export async function createApp(
   const signer = createTokenSigner({ ...tokenOptions, ...config });
   const verifier = createTokenVerifier(tokenOptions);
   const hasher = await createPasswordHasher();
-  const limiterStore = openLimiterStore(config.rateLimitStore);
+  const limiterStore = await openLimiterStore(config.rateLimitStore);
   const bruteForce = createBruteForceGuard(limiterStore.factory);
   const sessions = createSessions({ store, signer, verifier });
+  const mfa = createMfa({
+    store,
+    secret,
+    hasher,
+    bruteForce,
+    sessions,
+    logger,
+    smsWebhookUrl: config.smsWebhookUrl,
+    production: process.env.NODE_ENV === 'production',
+  });
   const users = createUserDirectory({
     store,
     hasher,
-    onUserChanged: (userId) => patAuthenticator.forgetUser(userId),
+    // Here at once (the feed applies locally first), and on every other replica.
+    onUserChanged: (userId) => changeFeed.announce({ type: 'user.changed', userId }),
   });
   const health: HealthState = { serving: true };
   const lastUsed = createLastUsedTracker(store, (error) =>
@@ -103,21 +118,24 @@ export async function createApp(
     secret,
     environment: config.environment,
     maxTtlSeconds: config.patMaxTtlDays * 86_400,
-    onRevoked: (pat) => patAuthenticator.forgetToken(pat.tokenHash),
+    onRevoked: (pat) => changeFeed.announce({ type: 'pat.revoked', tokenHash: pat.tokenHash }),
     ownerPermissions: async (userId) => {
       const owner = await store.findUserById(userId);
       return owner ? permissionsOf(owner.roles) : [];
     },
   });
+  const changeFeed = followStoreEvents({ store, patAuthenticator, keyRing, logger });
 
   const ourServices = [AuthService, TokenService, UserService, PatService, HealthService];
   const services = [
     register(
       AuthService,
       createAuthService({
-        signIn: createSignIn({ store, hasher, bruteForce, sessions }),
+        signIn: createSignIn({ store, hasher, bruteForce, sessions, mfa: mfa.signIn }),
+        mfaSignIn: mfa.signIn,
         refresh: createRefresh({ sessions, bruteForce }),
         sessions,
+        mfaSettings: createMfaSettingsHandlers({ mfa, findUser: (id) => store.findUserById(id) }),
       }),
     ),
     register(TokenService, createTokenService({ introspect: createIntrospect({ verifier, store }) })),
@@ -172,6 +190,7 @@ export async function createApp(
     keyRing,
     health,
     async close() {
+      changeFeed.stop();
       keyRing.stop();
       await lastUsed.stop();
       await limiterStore.close();

@@ -1,4 +1,5 @@
 import { AuthError } from '../errors/auth-error.ts';
+import type { MfaChallenge, MfaSignIn } from '../mfa/mfa-sign-in.ts';
 import type { BruteForceGuard } from '../ratelimit/brute-force-guard.ts';
 import type { Store } from '../storage/store.ts';
 import { emailKeyOf } from '../users/email.ts';
@@ -10,15 +11,20 @@ export interface SignInDeps {
   hasher: PasswordHasher;
   bruteForce: BruteForceGuard;
   sessions: Sessions;
+  mfa: Pick<MfaSignIn, 'challenge'>;
 }
 
-export type SignIn = (email: string, password: string, clientAddress: string) => Promise<TokenPair>;
+/** The token pair, or, for a user with MFA on, the challenge to finish with VerifyMfa. */
+export type SignInResult = { kind: 'tokens'; tokens: TokenPair } | { kind: 'mfa'; challenge: MfaChallenge };
+
+export type SignIn = (email: string, password: string, clientAddress: string) => Promise<SignInResult>;
 
 const INVALID_CREDENTIALS = 'Email or password incorrect.';
 
 /**
- * Email and password sign-in. An unknown email costs the same argon2 work and gets the same answer
- * as a wrong password, so neither status, body nor timing tells whether an account exists.
+ * Email and password sign-in (the first of two steps when the user has MFA on). An unknown email
+ * costs the same argon2 work and gets the same answer as a wrong password, so neither status, body
+ * nor timing tells whether an account exists.
  */
 export function createSignIn(deps: SignInDeps): SignIn {
   const { store, hasher, bruteForce, sessions } = deps;
@@ -32,8 +38,12 @@ export function createSignIn(deps: SignInDeps): SignIn {
       await bruteForce.recordFailure(keys);
       throw new AuthError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
     }
-    await bruteForce.recordSuccess(keys);
     if (check.rehash) await store.updatePasswordHash(user.id, check.rehash);
-    return sessions.start(user, ['pwd']);
+    const challenge = await deps.mfa.challenge(user);
+    // With MFA on, the account's failure count stays until the code is right: else each correct
+    // password would reset it, and a thief of the password could guess codes without end.
+    if (challenge) return { kind: 'mfa', challenge };
+    await bruteForce.recordSuccess(keys);
+    return { kind: 'tokens', tokens: await sessions.start(user, ['pwd']) };
   };
 }

@@ -25,6 +25,11 @@ export interface KeyRing {
   verificationKey(kid: string): Promise<KeyObject | undefined>;
   /** The JWKS document: every published public key, never a private part. */
   jwks(): { keys: JWK[] };
+  /**
+   * Every loaded key, the active one first (a new array after each reload). For signers that keep
+   * their own copy of the keys (the OIDC provider), to notice a rotation and follow it.
+   */
+  keys(): ReadonlyArray<{ kid: string; privateKey: KeyObject }>;
   /** Generates a new signing key; the old ones stay published until their tokens have expired. */
   rotate(): Promise<string>;
   reload(): Promise<void>;
@@ -81,6 +86,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       return key?.publicKey;
     },
     jwks: () => jwks,
+    keys: () => keys,
     rotate,
     reload,
     stop: () => clearInterval(timer),

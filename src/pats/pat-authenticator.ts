@@ -26,6 +26,8 @@ export interface PatAuthenticator {
   forgetToken(tokenHash: string): void;
   /** Drops a user's tokens (role change, removal): their permissions are re-read on next use. */
   forgetUser(userId: string): void;
+  /** Drops every cached token (the change feed may have missed revocations). */
+  forgetAll(): void;
 }
 
 export interface PatAuthenticatorDeps {
@@ -58,10 +60,14 @@ function principalOf(pat: PatRecord, owner: UserRecord): Principal {
 export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthenticator {
   const now = deps.now ?? Date.now;
   const cache = new Map<string, CacheEntry>();
+  // Bumped by every forget: a lookup that was in flight when one happened may have read the row
+  // before the change (a revocation on another replica), so its result is used once, not cached.
+  let generation = 0;
 
   async function load(tokenHash: string): Promise<CacheEntry | undefined> {
     const hit = cache.get(tokenHash);
     if (hit && now() - hit.loadedAt < CACHE_TTL_MS) return hit;
+    const startedAt = generation;
     const pat = await deps.store.findPatByHash(tokenHash);
     if (!pat) {
       cache.delete(tokenHash);
@@ -70,6 +76,7 @@ export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthentic
     const owner = await deps.store.findUserById(pat.userId);
     const entry = { pat, owner, loadedAt: now(), principal: owner && principalOf(pat, owner) };
     cache.delete(tokenHash);
+    if (startedAt !== generation) return entry;
     if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     cache.set(tokenHash, entry);
     return entry;
@@ -91,8 +98,16 @@ export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthentic
       deps.lastUsed.record(pat.id, pat.lastUsedAt, seconds);
       return entry.principal ?? principalOf(pat, owner);
     },
-    forgetToken: (tokenHash) => cache.delete(tokenHash),
+    forgetToken(tokenHash) {
+      generation++;
+      cache.delete(tokenHash);
+    },
+    forgetAll() {
+      generation++;
+      cache.clear();
+    },
     forgetUser(userId) {
+      generation++;
       for (const [hash, entry] of cache) if (entry.pat.userId === userId) cache.delete(hash);
     },
   };

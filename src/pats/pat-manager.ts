@@ -92,9 +92,10 @@ export function createPatManager(deps: PatManagerDeps): PatManager {
       if (missing.length > 0) throw insufficientPermissions(missing);
 
       const requested = [...new Set(init.permissions)];
-      // A PAT made by a PAT can never outgrow it: default to the creating PAT's permissions.
-      const permissions =
-        requested.length > 0 ? requested : caller.authMethod === 'pat' ? caller.permissions : null;
+      // A PAT made by a PAT or by an OAuth client's token can never outgrow that credential:
+      // default to its permissions, not to all of the owner's.
+      const limited = caller.authMethod === 'pat' || caller.clientId !== undefined;
+      const permissions = requested.length > 0 ? requested : limited ? caller.permissions : null;
       const token = generatePat(deps.environment);
       const record: PatRecord = {
         id: `pat_${randomBase62(22)}`,

@@ -19,7 +19,15 @@ export type CallGuard = (method: DescMethod, source: CredentialSource) => Promis
  */
 export function createCallGuard(
   authenticate: Authenticator,
-  options: { publicMethods?: readonly DescMethod[] } = {},
+  options: {
+    publicMethods?: readonly DescMethod[];
+    /**
+     * For OAuth access tokens (issued to a client, with `client_id`), on a method open to any
+     * credential: the permissions the token must carry, or undefined when such tokens may not call
+     * it. A third-party app acting for a user gets only what its scopes name.
+     */
+    delegatedAccess?: (method: DescMethod) => readonly string[] | undefined;
+  } = {},
 ): CallGuard {
   const rules = new Map<DescMethod, ResolvedRule | null>();
   // Third-party services we serve (grpc.health.v1) cannot carry our option: they are listed here.
@@ -38,7 +46,15 @@ export function createCallGuard(
     if (rule === null) throw new AuthError('INSUFFICIENT_PERMISSIONS', 'This call is not open to anyone.');
     if (rule.public) return undefined;
     const principal = await authenticate(source);
-    const missing = rule.permissions.filter((p) => !principal.permissions.includes(p));
+    let needed = rule.permissions;
+    if (principal.clientId !== undefined && needed.length === 0 && options.delegatedAccess) {
+      const delegated = options.delegatedAccess(method);
+      if (delegated === undefined) {
+        throw new AuthError('INSUFFICIENT_PERMISSIONS', 'OAuth access tokens cannot make this call.');
+      }
+      needed = delegated;
+    }
+    const missing = needed.filter((p) => !principal.permissions.includes(p));
     if (missing.length > 0) throw insufficientPermissions(missing);
     return principal;
   };

@@ -19,6 +19,8 @@ export type Authenticator = (source: CredentialSource) => Promise<Principal>;
 export function createAuthenticator(deps: {
   tokenVerifier: TokenVerifier;
   patAuthenticator?: PatAuthenticator;
+  /** Whether the grant behind an OAuth access token (one with `client_id`) still stands. */
+  delegatedGrants?: { assertActive(grantId: string): Promise<void> };
 }): Authenticator {
   // A cached token's claims are one frozen object: its principal is built once, and is one object
   // too, which lets the ext_authz port cache the answer it serialises for that principal.
@@ -31,6 +33,11 @@ export function createAuthenticator(deps: {
       return deps.patAuthenticator.authenticate(token);
     }
     const claims = await deps.tokenVerifier.verifyAccessToken(token);
+    // Checked on every use, not cached with the principal: a revoked grant takes its tokens down.
+    if (claims.client_id !== undefined && deps.delegatedGrants) {
+      if (typeof claims.grant_id !== 'string') throw tokenInvalid();
+      await deps.delegatedGrants.assertActive(claims.grant_id);
+    }
     const known = principals.get(claims);
     if (known) return known;
     const principal: Principal = {
@@ -44,6 +51,7 @@ export function createAuthenticator(deps: {
       audiences: [claims.aud].flat(),
     };
     if (claims.client_id !== undefined) principal.clientId = claims.client_id;
+    if (typeof claims.scope === 'string') principal.scopes = claims.scope.split(' ').filter(Boolean);
     Object.freeze(principal);
     principals.set(claims, principal);
     return principal;

@@ -10,6 +10,8 @@ export interface Principal {
   /** When the credential stops being valid, epoch seconds. */
   expiresAt: number;
   clientId?: string;
+  /** For an OAuth access token, the scopes the user granted the client. */
+  scopes?: string[];
   /** The credential's audiences (`aud`); absent for PATs, which are for this API only. */
   audiences?: string[];
 }

@@ -31,7 +31,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     developmentKeyFile: developmentKeyFileFor(config.db),
     warn: (message) => logger.warn(message),
   });
-  const store = await openStore(config.db);
+  const store = await openStore(config.db, {
+    onWarning: (message, error) => logger.warn({ err: error }, message),
+  });
   const app = await createApp(config, { store, logger, secret });
   const tls =
     config.tlsCert && config.tlsKey

@@ -22,6 +22,7 @@ export type PublishedStoreEvent =
  */
 export type StoreEvent = PublishedStoreEvent | { type: 'resync' };
 
+/** A subscriber: called synchronously, in delivery order; it should not throw (it is isolated if it does). */
 export type StoreEventListener = (event: StoreEvent) => void;
 
 /** The change-feed part of the store. */

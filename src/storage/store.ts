@@ -9,7 +9,10 @@
  */
 
 import type { AuditStore } from '../audit/audit-log.ts';
+import type { MfaStore } from '../mfa/mfa-store.ts';
+import type { OAuthStore } from '../oauth/oauth-store.ts';
 import type { PatStore } from '../pats/pat-store.ts';
+import type { StoreEvents } from './store-events.ts';
 
 export interface OrganizationRecord {
   id: string;
@@ -76,7 +79,11 @@ export interface RefreshTokenState {
   familyRevokedAt: number | null;
 }
 
-export interface Store extends PatStore, AuditStore {
+/**
+ * Calls reject with `StorageUnavailableError` (a 503, never an answer) while the database is out of
+ * reach; the change feed (`publish`/`subscribe`, `store-events.ts`) tells caches what changed.
+ */
+export interface Store extends PatStore, AuditStore, StoreEvents, MfaStore, OAuthStore {
   // Organizations
   /** Finds an organization by exact name, or creates it (atomic: two callers get the same one). */
   ensureOrganization(init: OrganizationRecord): Promise<OrganizationRecord>;

@@ -23,6 +23,10 @@ export interface AccessTokenClaims {
   /** RFC 8176 authentication methods: `pwd`, `otp`, `sms`. */
   amr?: string[];
   client_id?: string;
+  /** OAuth tokens: the scopes granted (RFC 9068), space-separated. */
+  scope?: string;
+  /** OAuth tokens: the grant they were issued under; revoking it revokes them. */
+  grant_id?: string;
 }
 
 /** Claims of a refresh token. Its audience is the issuer itself: it is only ever sent back to us. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePostgresUrl } from '../../src/storage/postgres/connection-url.ts';
 import { MIGRATIONS } from '../../src/storage/postgres/migrations.ts';
 import { openPostgresStore } from '../../src/storage/postgres/postgres-store.ts';
+import { StorageUnavailableError } from '../../src/storage/storage-unavailable-error.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { anOrganization, aTokenHash, aUser, givenRefreshFamily } from './cases/fixtures.ts';
 import { uniqueApplicationName, usePostgresTestDatabase } from './helpers/postgres-test-database.ts';
@@ -106,8 +107,13 @@ describe.skipIf(!baseUrl)('postgres store (set SEMASWIFT_TEST_POSTGRES_URL to ru
       expect(killed).toBeGreaterThan(0);
 
       // A call may still meet a dead connection the pool has not noticed yet; never more than one each.
+      // Such a failure is a StorageUnavailableError (a 503), never the driver's error (a 500).
       let failures = 0;
-      while ((await store.findOrganizationById(organization.id).catch(() => undefined)) === undefined) {
+      const failed = (error: unknown) => {
+        expect(error).toBeInstanceOf(StorageUnavailableError);
+        return undefined;
+      };
+      while ((await store.findOrganizationById(organization.id).catch(failed)) === undefined) {
         failures++;
         expect(failures).toBeLessThanOrEqual(killed);
       }
@@ -133,7 +139,7 @@ describe.skipIf(!baseUrl)('postgres store (set SEMASWIFT_TEST_POSTGRES_URL to ru
       const blocked = store.rotateRefreshToken(family.tokenHash, nextToken(), NOW);
       await waitUntilWaitingForLock(applicationName);
       await terminateBackends(applicationName);
-      await expect(blocked).rejects.toThrow();
+      await expect(blocked).rejects.toThrow(StorageUnavailableError);
       await locker.query('ROLLBACK');
 
       expect((await store.findRefreshToken(family.tokenHash))?.spentAt).toBeNull();
@@ -154,8 +160,14 @@ describe.skipIf(!baseUrl)('postgres store (set SEMASWIFT_TEST_POSTGRES_URL to ru
     try {
       const organization = await store.ensureOrganization(anOrganization());
       await proxy.stop();
-      await expect(store.findOrganizationById(organization.id)).rejects.toThrow();
-      await expect(store.createUser(aUser(organization.id))).rejects.toThrow();
+      await expect(store.findOrganizationById(organization.id)).rejects.toThrow(StorageUnavailableError);
+      await expect(store.createUser(aUser(organization.id))).rejects.toThrow(StorageUnavailableError);
+      await expect(store.rotateRefreshToken('any', nextToken(), NOW)).rejects.toThrow(
+        StorageUnavailableError,
+      );
+      await expect(store.publish({ type: 'keys.rotated' })).rejects.toThrow(StorageUnavailableError);
+      // The message is the client-safe one; the driver's error (host, port) stays in the cause.
+      await expect(store.listSigningKeys()).rejects.toThrow(/^Storage is unreachable/);
 
       await proxy.start();
       expect(await store.findOrganizationById(organization.id)).toEqual(organization);

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/storage/store.ts';
+import { eventCases } from './cases/event-cases.ts';
+import { mfaCases } from './cases/mfa-cases.ts';
+import { oauthCases } from './cases/oauth-cases.ts';
 import { organizationUserCases, userAdminCases } from './cases/organization-user-cases.ts';
 import { patCases } from './cases/pat-cases.ts';
 import { refreshTokenCases } from './cases/refresh-token-cases.ts';
@@ -32,5 +35,8 @@ export function describeStoreSuite(name: string, open: () => Promise<Store>): vo
     describe('signing keys', () => signingKeyCases(store));
     describe('refresh tokens', () => refreshTokenCases(store));
     describe('personal access tokens and audit', () => patCases(store));
+    describe('multi-factor authentication', () => mfaCases(store));
+    describe('change feed', () => eventCases(store));
+    describe('OAuth clients, consents and provider records', () => oauthCases(store));
   });
 }

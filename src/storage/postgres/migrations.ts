@@ -102,6 +102,101 @@ export const MIGRATIONS: readonly Migration[] = [
     CREATE INDEX audit_events_by_organization ON audit_events (organization_id, seq);
     `,
   },
+  {
+    version: 3,
+    sql: `
+    -- A password step waiting for its second factor; keyed by the SHA-256 of the mfa_token.
+    CREATE TABLE mfa_challenges (
+      token_hash text COLLATE "C" PRIMARY KEY,
+      user_id    text COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      created_at bigint NOT NULL,
+      expires_at bigint NOT NULL,
+      failures   integer NOT NULL DEFAULT 0,
+      spent_at   bigint
+    );
+    CREATE INDEX mfa_challenges_by_user ON mfa_challenges (user_id);
+
+    -- secret_sealed: AES-256-GCM under a key that is never in the database. Pending while
+    -- confirmed_at is NULL; last_step (an RFC 6238 time step) makes each code usable once.
+    CREATE TABLE mfa_totp (
+      user_id       text COLLATE "C" PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+      secret_sealed text NOT NULL,
+      created_at    bigint NOT NULL,
+      confirmed_at  bigint,
+      last_step     bigint
+    );
+
+    CREATE TABLE mfa_recovery_codes (
+      user_id   text COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      code_hash text COLLATE "C" NOT NULL,
+      used_at   bigint,
+      PRIMARY KEY (user_id, code_hash)
+    );
+
+    CREATE TABLE mfa_sms_phones (
+      user_id      text COLLATE "C" PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+      phone_number text NOT NULL,
+      confirmed_at bigint NOT NULL
+    );
+
+    -- One live code per (purpose, subject): subject is a user id, or an mfa_token hash for 'login'.
+    CREATE TABLE mfa_sms_codes (
+      purpose      text NOT NULL,
+      subject      text COLLATE "C" NOT NULL,
+      user_id      text COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      phone_number text NOT NULL,
+      code_hash    text COLLATE "C" NOT NULL,
+      sent_at      bigint NOT NULL,
+      expires_at   bigint NOT NULL,
+      resend_at    bigint NOT NULL,
+      attempts     integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (purpose, subject)
+    );
+    CREATE INDEX mfa_sms_codes_by_user ON mfa_sms_codes (user_id);
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+    -- OAuth clients. secret_hash: 'sha256:' + SHA-256 of the secret; NULL for public clients.
+    CREATE TABLE oauth_clients (
+      id            text COLLATE "C" PRIMARY KEY,
+      name          text NOT NULL,
+      secret_hash   text,
+      redirect_uris text[] NOT NULL,
+      scopes        text[] NOT NULL,
+      first_party   boolean NOT NULL,
+      created_at    bigint NOT NULL
+    );
+
+    -- oidc-provider's artifacts, keyed by the SHA-256 of their id (for codes and tokens, the credential).
+    CREATE TABLE oauth_records (
+      model       text COLLATE "C" NOT NULL,
+      id_hash     text COLLATE "C" NOT NULL,
+      grant_id    text COLLATE "C",
+      session_uid text COLLATE "C",
+      account_id  text COLLATE "C" REFERENCES users (id) ON DELETE CASCADE,
+      payload     jsonb NOT NULL,
+      expires_at  bigint,
+      consumed_at bigint,
+      PRIMARY KEY (model, id_hash)
+    );
+    CREATE INDEX oauth_records_by_grant ON oauth_records (grant_id) WHERE grant_id IS NOT NULL;
+    CREATE INDEX oauth_records_by_session_uid ON oauth_records (model, session_uid)
+      WHERE session_uid IS NOT NULL;
+    CREATE INDEX oauth_records_by_account ON oauth_records (account_id) WHERE account_id IS NOT NULL;
+    CREATE INDEX oauth_records_by_expiry ON oauth_records (expires_at) WHERE expires_at IS NOT NULL;
+
+    -- What each user allowed each client (the consent page is shown once per new scope).
+    CREATE TABLE oauth_consents (
+      user_id    text COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      client_id  text COLLATE "C" NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+      scopes     text[] NOT NULL,
+      granted_at bigint NOT NULL,
+      PRIMARY KEY (user_id, client_id)
+    );
+    `,
+  },
 ];
 
 /**

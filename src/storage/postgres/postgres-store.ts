@@ -1,11 +1,16 @@
 import { Pool } from 'pg';
 import type { Store } from '../store.ts';
+import { createPostgresChangeFeed } from './change-feed.ts';
 import { parsePostgresUrl } from './connection-url.ts';
+import { createPostgresMfaFactorStore } from './mfa-factor-store.ts';
+import { createPostgresMfaSmsStore } from './mfa-sms-store.ts';
 import { applyMigrations } from './migrations.ts';
+import { createPostgresOAuthStore } from './oauth-store.ts';
 import { createOrganizationUserStore } from './organization-user-store.ts';
 import { createPostgresPatStore } from './pat-store.ts';
 import { createRefreshTokenStore } from './refresh-token-store.ts';
 import { createSigningKeyStore } from './signing-key-store.ts';
+import { failClosed } from './unavailable.ts';
 import { createPostgresUserAdminStore } from './user-admin-store.ts';
 
 /** How long a call waits for a connection (new or from the pool) before it rejects. */
@@ -22,13 +27,16 @@ export interface PostgresStoreOptions {
    * next needed, so there is nothing to do but log; without this they are ignored.
    */
   onIdleConnectionError?: (error: Error) => void;
+  /** Told when the change feed's connection is lost (it reconnects by itself) or a message is bad. */
+  onChangeFeedWarning?: (message: string, error?: unknown) => void;
 }
 
 /**
  * Opens a pool on the PostgreSQL database `url` names and brings its schema up to date.
  * `?schema=NAME` keeps every table in that schema (created if missing) instead of the default
- * search path. While the database is unreachable, calls reject (after at most
- * {@link CONNECT_TIMEOUT_MS} for a connection); once it is back they work again, without reopening.
+ * search path. While the database is unreachable, calls reject with StorageUnavailableError (after
+ * at most {@link CONNECT_TIMEOUT_MS} for a connection); once it is back they work again, without
+ * reopening. The change feed reaches every store on the same database and schema.
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const { connectionString, schema } = parsePostgresUrl(url);
@@ -39,22 +47,39 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   });
   // Without a listener, an idle connection's error would be an unhandled 'error' event and end the process.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
+  let scope: string;
   try {
     await applyMigrations(pool, schema);
+    // The schema unqualified names resolve to, whether set by ?schema= or by the URL's own options.
+    const { rows } = await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    scope = rows[0]?.schema ?? '';
   } catch (error) {
     await pool.end();
     throw error;
   }
+  const feed = createPostgresChangeFeed(pool, {
+    connectionString,
+    applicationName: DEFAULT_APPLICATION_NAME,
+    scope,
+    onWarning: options.onChangeFeedWarning ?? (() => {}),
+  });
   let closed: Promise<void> | undefined;
   return {
-    ...createOrganizationUserStore(pool),
-    ...createSigningKeyStore(pool),
-    ...createRefreshTokenStore(pool),
-    ...createPostgresPatStore(pool),
-    ...createPostgresUserAdminStore(pool),
+    ...failClosed({
+      ...createOrganizationUserStore(pool),
+      ...createSigningKeyStore(pool),
+      ...createRefreshTokenStore(pool),
+      ...createPostgresPatStore(pool),
+      ...createPostgresUserAdminStore(pool),
+      ...createPostgresMfaFactorStore(pool),
+      ...createPostgresMfaSmsStore(pool),
+      ...createPostgresOAuthStore(pool),
+    }),
+    publish: feed.publish,
+    subscribe: feed.subscribe,
     async close() {
       // pg throws on a second end(); closing twice is harmless here, as with SQLite.
-      closed ??= pool.end();
+      closed ??= feed.close().then(() => pool.end());
       return closed;
     },
   };

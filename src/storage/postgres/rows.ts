@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../../audit/audit-log.ts';
+import type { MfaChallengeRecord, TotpRecord } from '../../mfa/mfa-store.ts';
 import type { PatRecord } from '../../pats/pat-store.ts';
 import type { OrganizationRecord, RefreshTokenState, SigningKeyRecord, UserRecord } from '../store.ts';
 
@@ -78,7 +79,7 @@ export function toEpoch(value: Int8): number {
   return seconds;
 }
 
-const toEpochOrNull = (value: Int8 | null): number | null => (value === null ? null : toEpoch(value));
+export const toEpochOrNull = (value: Int8 | null): number | null => (value === null ? null : toEpoch(value));
 
 export const toOrganizationRecord = (row: OrganizationRow): OrganizationRecord => ({
   id: row.id,
@@ -136,4 +137,46 @@ export const toAuditEvent = (row: AuditRow): AuditEvent => ({
   targetId: row.target_id,
   clientAddress: row.client_address,
   actorCredential: row.actor_credential,
+});
+
+export interface MfaChallengeRow {
+  token_hash: string;
+  user_id: string;
+  created_at: Int8;
+  expires_at: Int8;
+  failures: number;
+  spent_at: Int8 | null;
+}
+
+export interface TotpRow {
+  user_id: string;
+  secret_sealed: string;
+  created_at: Int8;
+  confirmed_at: Int8 | null;
+  last_step: Int8 | null;
+}
+
+export interface SmsCodeRow {
+  phone_number: string;
+  code_hash: string;
+  expires_at: Int8;
+  resend_at: Int8;
+  attempts: number;
+}
+
+export const toMfaChallengeRecord = (row: MfaChallengeRow): MfaChallengeRecord => ({
+  tokenHash: row.token_hash,
+  userId: row.user_id,
+  createdAt: toEpoch(row.created_at),
+  expiresAt: toEpoch(row.expires_at),
+  failures: row.failures,
+  spentAt: toEpochOrNull(row.spent_at),
+});
+
+export const toTotpRecord = (row: TotpRow): TotpRecord => ({
+  userId: row.user_id,
+  secretSealed: row.secret_sealed,
+  createdAt: toEpoch(row.created_at),
+  confirmedAt: toEpochOrNull(row.confirmed_at),
+  lastStep: toEpochOrNull(row.last_step),
 });

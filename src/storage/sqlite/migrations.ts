@@ -87,6 +87,96 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_events_by_organization ON audit_events (organization_id, seq);
   `,
+  `
+  -- A password step waiting for its second factor; keyed by the SHA-256 of the mfa_token.
+  CREATE TABLE mfa_challenges (
+    token_hash TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    failures   INTEGER NOT NULL DEFAULT 0,
+    spent_at   INTEGER
+  );
+  CREATE INDEX mfa_challenges_by_user ON mfa_challenges (user_id);
+
+  -- secret_sealed: AES-256-GCM under a key that is never in the database. Pending while
+  -- confirmed_at is NULL; last_step makes each code usable once.
+  CREATE TABLE mfa_totp (
+    user_id       TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret_sealed TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    confirmed_at  INTEGER,
+    last_step     INTEGER
+  );
+
+  CREATE TABLE mfa_recovery_codes (
+    user_id   TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at   INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+  );
+
+  CREATE TABLE mfa_sms_phones (
+    user_id      TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    phone_number TEXT NOT NULL,
+    confirmed_at INTEGER NOT NULL
+  );
+
+  -- One live code per (purpose, subject): subject is a user id, or an mfa_token hash for 'login'.
+  CREATE TABLE mfa_sms_codes (
+    purpose      TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    phone_number TEXT NOT NULL,
+    code_hash    TEXT NOT NULL,
+    sent_at      INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    resend_at    INTEGER NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (purpose, subject)
+  );
+  CREATE INDEX mfa_sms_codes_by_user ON mfa_sms_codes (user_id);
+  `,
+  `
+  -- OAuth clients. secret_hash: 'sha256:' + SHA-256 of the secret; NULL for public clients.
+  CREATE TABLE oauth_clients (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    secret_hash   TEXT,
+    redirect_uris TEXT NOT NULL,
+    scopes        TEXT NOT NULL,
+    first_party   INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL
+  );
+
+  -- oidc-provider's artifacts, keyed by the SHA-256 of their id (for codes and tokens, the credential).
+  CREATE TABLE oauth_records (
+    model       TEXT NOT NULL,
+    id_hash     TEXT NOT NULL,
+    grant_id    TEXT,
+    session_uid TEXT,
+    account_id  TEXT REFERENCES users (id) ON DELETE CASCADE,
+    payload     TEXT NOT NULL,
+    expires_at  INTEGER,
+    consumed_at INTEGER,
+    PRIMARY KEY (model, id_hash)
+  );
+  CREATE INDEX oauth_records_by_grant ON oauth_records (grant_id) WHERE grant_id IS NOT NULL;
+  CREATE INDEX oauth_records_by_session_uid ON oauth_records (model, session_uid)
+    WHERE session_uid IS NOT NULL;
+  -- Not partial: SQLite only uses a plain index for the ON DELETE CASCADE lookup.
+  CREATE INDEX oauth_records_by_account ON oauth_records (account_id);
+  CREATE INDEX oauth_records_by_expiry ON oauth_records (expires_at) WHERE expires_at IS NOT NULL;
+
+  -- What each user allowed each client (the consent page is shown once per new scope).
+  CREATE TABLE oauth_consents (
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    client_id  TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+    scopes     TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, client_id)
+  );
+  `,
 ];
 
 /**

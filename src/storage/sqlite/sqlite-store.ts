@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../store.ts';
+import { createInProcessEvents } from '../store-events.ts';
+import { createSqliteMfaStore } from './mfa-store.ts';
 import { applyMigrations } from './migrations.ts';
+import { createSqliteOAuthStore } from './oauth-store.ts';
 import { createOrganizationUserStore } from './organization-user-store.ts';
 import { createSqlitePatStore } from './pat-store.ts';
 import { createRefreshTokenStore } from './refresh-token-store.ts';
@@ -31,6 +34,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
       ...createRefreshTokenStore(db),
       ...createSqlitePatStore(db),
       ...createSqliteUserAdminStore(db),
+      ...createSqliteMfaStore(db),
+      ...createSqliteOAuthStore(db),
+      // In-process only: another process on the same file (the admin CLI, a second server) is not
+      // told; it sees key rotations on its periodic reload and revocations when its cache expires.
+      ...createInProcessEvents(),
       async close() {
         db.close();
       },

@@ -160,6 +160,324 @@ export declare type LogoutResponse = Message<"semaswift.auth.v1.LogoutResponse">
 export declare const LogoutResponseSchema: GenMessage<LogoutResponse>;
 
 /**
+ * @generated from message semaswift.auth.v1.VerifyMfaRequest
+ */
+export declare type VerifyMfaRequest = Message<"semaswift.auth.v1.VerifyMfaRequest"> & {
+  /**
+   * The `mfa_token` Login answered.
+   *
+   * @generated from field: string mfa_token = 1;
+   */
+  mfaToken: string;
+
+  /**
+   * @generated from field: string code = 2;
+   */
+  code: string;
+
+  /**
+   * "totp", "sms" or "recovery_code".
+   *
+   * @generated from field: string method = 3;
+   */
+  method: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.VerifyMfaRequest.
+ * Use `create(VerifyMfaRequestSchema)` to create a new message.
+ */
+export declare const VerifyMfaRequestSchema: GenMessage<VerifyMfaRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.ChallengeMfaRequest
+ */
+export declare type ChallengeMfaRequest = Message<"semaswift.auth.v1.ChallengeMfaRequest"> & {
+  /**
+   * @generated from field: string mfa_token = 1;
+   */
+  mfaToken: string;
+
+  /**
+   * "sms": the only method for which a code is sent.
+   *
+   * @generated from field: string method = 2;
+   */
+  method: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.ChallengeMfaRequest.
+ * Use `create(ChallengeMfaRequestSchema)` to create a new message.
+ */
+export declare const ChallengeMfaRequestSchema: GenMessage<ChallengeMfaRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.ChallengeMfaResponse
+ */
+export declare type ChallengeMfaResponse = Message<"semaswift.auth.v1.ChallengeMfaResponse"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.ChallengeMfaResponse.
+ * Use `create(ChallengeMfaResponseSchema)` to create a new message.
+ */
+export declare const ChallengeMfaResponseSchema: GenMessage<ChallengeMfaResponse>;
+
+/**
+ * @generated from message semaswift.auth.v1.GetMfaStatusRequest
+ */
+export declare type GetMfaStatusRequest = Message<"semaswift.auth.v1.GetMfaStatusRequest"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.GetMfaStatusRequest.
+ * Use `create(GetMfaStatusRequestSchema)` to create a new message.
+ */
+export declare const GetMfaStatusRequestSchema: GenMessage<GetMfaStatusRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.GetMfaStatusResponse
+ */
+export declare type GetMfaStatusResponse = Message<"semaswift.auth.v1.GetMfaStatusResponse"> & {
+  /**
+   * The methods that are on ("totp", "sms"): what Login lists as `mfa_methods`.
+   *
+   * @generated from field: repeated string methods = 1;
+   */
+  methods: string[];
+
+  /**
+   * A TOTP enrolment awaits ConfirmTotp.
+   *
+   * @generated from field: bool totp_pending = 2;
+   */
+  totpPending: boolean;
+
+  /**
+   * The SMS number, masked ("+49•••••••78"); absent while SMS is off.
+   *
+   * @generated from field: optional string sms_phone_number_hint = 3;
+   */
+  smsPhoneNumberHint?: string | undefined;
+
+  /**
+   * Unused recovery codes.
+   *
+   * @generated from field: int32 recovery_codes_remaining = 4;
+   */
+  recoveryCodesRemaining: number;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.GetMfaStatusResponse.
+ * Use `create(GetMfaStatusResponseSchema)` to create a new message.
+ */
+export declare const GetMfaStatusResponseSchema: GenMessage<GetMfaStatusResponse>;
+
+/**
+ * @generated from message semaswift.auth.v1.EnrollTotpRequest
+ */
+export declare type EnrollTotpRequest = Message<"semaswift.auth.v1.EnrollTotpRequest"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollTotpRequest.
+ * Use `create(EnrollTotpRequestSchema)` to create a new message.
+ */
+export declare const EnrollTotpRequestSchema: GenMessage<EnrollTotpRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.EnrollTotpResponse
+ */
+export declare type EnrollTotpResponse = Message<"semaswift.auth.v1.EnrollTotpResponse"> & {
+  /**
+   * Base32, for typing into an app by hand.
+   *
+   * @generated from field: string secret = 1;
+   */
+  secret: string;
+
+  /**
+   * otpauth://totp/Semaswift:<email>?secret=…&issuer=Semaswift&algorithm=SHA1&digits=6&period=30
+   *
+   * @generated from field: string otpauth_url = 2;
+   */
+  otpauthUrl: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollTotpResponse.
+ * Use `create(EnrollTotpResponseSchema)` to create a new message.
+ */
+export declare const EnrollTotpResponseSchema: GenMessage<EnrollTotpResponse>;
+
+/**
+ * @generated from message semaswift.auth.v1.ConfirmTotpRequest
+ */
+export declare type ConfirmTotpRequest = Message<"semaswift.auth.v1.ConfirmTotpRequest"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmTotpRequest.
+ * Use `create(ConfirmTotpRequestSchema)` to create a new message.
+ */
+export declare const ConfirmTotpRequestSchema: GenMessage<ConfirmTotpRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.ConfirmTotpResponse
+ */
+export declare type ConfirmTotpResponse = Message<"semaswift.auth.v1.ConfirmTotpResponse"> & {
+  /**
+   * Single-use codes ("xxxxx-xxxxx") for VerifyMfa with method "recovery_code"; never shown again.
+   *
+   * @generated from field: repeated string recovery_codes = 1;
+   */
+  recoveryCodes: string[];
+};
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmTotpResponse.
+ * Use `create(ConfirmTotpResponseSchema)` to create a new message.
+ */
+export declare const ConfirmTotpResponseSchema: GenMessage<ConfirmTotpResponse>;
+
+/**
+ * @generated from message semaswift.auth.v1.EnrollSmsRequest
+ */
+export declare type EnrollSmsRequest = Message<"semaswift.auth.v1.EnrollSmsRequest"> & {
+  /**
+   * E.164.
+   *
+   * @generated from field: string phone_number = 1;
+   */
+  phoneNumber: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollSmsRequest.
+ * Use `create(EnrollSmsRequestSchema)` to create a new message.
+ */
+export declare const EnrollSmsRequestSchema: GenMessage<EnrollSmsRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.EnrollSmsResponse
+ */
+export declare type EnrollSmsResponse = Message<"semaswift.auth.v1.EnrollSmsResponse"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollSmsResponse.
+ * Use `create(EnrollSmsResponseSchema)` to create a new message.
+ */
+export declare const EnrollSmsResponseSchema: GenMessage<EnrollSmsResponse>;
+
+/**
+ * @generated from message semaswift.auth.v1.ConfirmSmsRequest
+ */
+export declare type ConfirmSmsRequest = Message<"semaswift.auth.v1.ConfirmSmsRequest"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmSmsRequest.
+ * Use `create(ConfirmSmsRequestSchema)` to create a new message.
+ */
+export declare const ConfirmSmsRequestSchema: GenMessage<ConfirmSmsRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.ConfirmSmsResponse
+ */
+export declare type ConfirmSmsResponse = Message<"semaswift.auth.v1.ConfirmSmsResponse"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmSmsResponse.
+ * Use `create(ConfirmSmsResponseSchema)` to create a new message.
+ */
+export declare const ConfirmSmsResponseSchema: GenMessage<ConfirmSmsResponse>;
+
+/**
+ * @generated from message semaswift.auth.v1.SendSmsCodeRequest
+ */
+export declare type SendSmsCodeRequest = Message<"semaswift.auth.v1.SendSmsCodeRequest"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.SendSmsCodeRequest.
+ * Use `create(SendSmsCodeRequestSchema)` to create a new message.
+ */
+export declare const SendSmsCodeRequestSchema: GenMessage<SendSmsCodeRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.SendSmsCodeResponse
+ */
+export declare type SendSmsCodeResponse = Message<"semaswift.auth.v1.SendSmsCodeResponse"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.SendSmsCodeResponse.
+ * Use `create(SendSmsCodeResponseSchema)` to create a new message.
+ */
+export declare const SendSmsCodeResponseSchema: GenMessage<SendSmsCodeResponse>;
+
+/**
+ * @generated from message semaswift.auth.v1.DisableMfaRequest
+ */
+export declare type DisableMfaRequest = Message<"semaswift.auth.v1.DisableMfaRequest"> & {
+  /**
+   * "totp" or "sms" (the path segment in REST).
+   *
+   * @generated from field: string method = 1;
+   */
+  method: string;
+
+  /**
+   * The account's password; or else `code` and `code_method`.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+
+  /**
+   * @generated from field: string code = 3;
+   */
+  code: string;
+
+  /**
+   * The method `code` comes from: one that stays on.
+   *
+   * @generated from field: string code_method = 4;
+   */
+  codeMethod: string;
+};
+
+/**
+ * Describes the message semaswift.auth.v1.DisableMfaRequest.
+ * Use `create(DisableMfaRequestSchema)` to create a new message.
+ */
+export declare const DisableMfaRequestSchema: GenMessage<DisableMfaRequest>;
+
+/**
+ * @generated from message semaswift.auth.v1.DisableMfaResponse
+ */
+export declare type DisableMfaResponse = Message<"semaswift.auth.v1.DisableMfaResponse"> & {
+};
+
+/**
+ * Describes the message semaswift.auth.v1.DisableMfaResponse.
+ * Use `create(DisableMfaResponseSchema)` to create a new message.
+ */
+export declare const DisableMfaResponseSchema: GenMessage<DisableMfaResponse>;
+
+/**
  * Sign-in and the token pair's life cycle.
  *
  * @generated from service semaswift.auth.v1.AuthService
@@ -200,6 +518,121 @@ export declare const AuthService: GenService<{
     methodKind: "unary";
     input: typeof LogoutRequestSchema;
     output: typeof LogoutResponseSchema;
+  },
+  /**
+   * Finishes a sign-in that answered `mfa_required`: checks a code for the `mfa_token` and answers
+   * the same token pair as Login. `method` is "totp", "sms" (the code ChallengeMfa sent) or
+   * "recovery_code". Access tokens carry `amr` (RFC 8176): ["pwd","otp"], ["pwd","sms"], or
+   * ["pwd","kba"] for a recovery code. The mfa_token lives 5 minutes, is bound to its user, and is
+   * spent by the first success or the 5th wrong code (then TOKEN_INVALID); past its expiry it is
+   * TOKEN_EXPIRED. A wrong code is INVALID_CREDENTIALS and counts toward the account's brute-force
+   * limit, shared with wrong passwords (RATE_LIMITED).
+   * Public: the mfa_token is the credential.
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.VerifyMfa
+   */
+  verifyMfa: {
+    methodKind: "unary";
+    input: typeof VerifyMfaRequestSchema;
+    output: typeof TokenResponseSchema;
+  },
+  /**
+   * Sends a 6-digit SMS code for the sign-in an `mfa_token` stands for (`method` must be "sms";
+   * the user must have SMS on). The code lives 5 minutes and takes 5 tries; a new one replaces it,
+   * at most one per 30 s (RATE_LIMITED with Retry-After). A failed delivery is UNAVAILABLE and
+   * leaves the mfa_token usable.
+   * Public: the mfa_token is the credential.
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.ChallengeMfa
+   */
+  challengeMfa: {
+    methodKind: "unary";
+    input: typeof ChallengeMfaRequestSchema;
+    output: typeof ChallengeMfaResponseSchema;
+  },
+  /**
+   * The caller's MFA settings: methods on, a pending TOTP enrolment, a hint of the SMS number, and
+   * the recovery codes left.
+   * Signed-in MFA calls (this and those below) need a session access token: a PAT, or an access
+   * token issued to an OAuth client, is refused with INSUFFICIENT_PERMISSIONS.
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.GetMfaStatus
+   */
+  getMfaStatus: {
+    methodKind: "unary";
+    input: typeof GetMfaStatusRequestSchema;
+    output: typeof GetMfaStatusResponseSchema;
+  },
+  /**
+   * Starts TOTP enrolment: a new secret (160 bits, base32) and its otpauth:// URL (issuer
+   * "Semaswift", the account's email as label) for an authenticator app. TOTP stays off until
+   * ConfirmTotp; enrolling again before that replaces the pending secret. While TOTP is on this is
+   * ALREADY_EXISTS: turn it off first (DisableMfa). Signed in (session).
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.EnrollTotp
+   */
+  enrollTotp: {
+    methodKind: "unary";
+    input: typeof EnrollTotpRequestSchema;
+    output: typeof EnrollTotpResponseSchema;
+  },
+  /**
+   * Switches TOTP on with a first code from the app (SHA-1, 6 digits, 30 s, ±1 step) and answers
+   * 10 single-use recovery codes, shown this once; confirming again later replaces them. A wrong
+   * code is INVALID_CREDENTIALS. Signed in (session).
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.ConfirmTotp
+   */
+  confirmTotp: {
+    methodKind: "unary";
+    input: typeof ConfirmTotpRequestSchema;
+    output: typeof ConfirmTotpResponseSchema;
+  },
+  /**
+   * Starts SMS enrolment: sends a 6-digit code to `phone_number` (E.164, e.g. "+4915112345678").
+   * SMS stays off until ConfirmSms. At most one code per 30 s (RATE_LIMITED); ALREADY_EXISTS while
+   * SMS is on; UNAVAILABLE when the SMS cannot be delivered. Signed in (session).
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.EnrollSms
+   */
+  enrollSms: {
+    methodKind: "unary";
+    input: typeof EnrollSmsRequestSchema;
+    output: typeof EnrollSmsResponseSchema;
+  },
+  /**
+   * Switches SMS on for the number EnrollSms sent the code to. Signed in (session).
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.ConfirmSms
+   */
+  confirmSms: {
+    methodKind: "unary";
+    input: typeof ConfirmSmsRequestSchema;
+    output: typeof ConfirmSmsResponseSchema;
+  },
+  /**
+   * Sends a code to the confirmed SMS number, to prove possession when turning TOTP off
+   * (DisableMfa with code_method "sms"). Throttled as EnrollSms. Signed in (session).
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.SendSmsCode
+   */
+  sendSmsCode: {
+    methodKind: "unary";
+    input: typeof SendSmsCodeRequestSchema;
+    output: typeof SendSmsCodeResponseSchema;
+  },
+  /**
+   * Turns a method off ("totp", which takes its recovery codes with it, or "sms"). Needs a proof:
+   * the account's `password` again, or a fresh `code` from a method that stays on, named by
+   * `code_method` ("totp", or "sms" with a code from SendSmsCode). A wrong password or code is
+   * INVALID_CREDENTIALS and counts toward the account's brute-force limit. Signed in (session).
+   *
+   * @generated from rpc semaswift.auth.v1.AuthService.DisableMfa
+   */
+  disableMfa: {
+    methodKind: "unary";
+    input: typeof DisableMfaRequestSchema;
+    output: typeof DisableMfaResponseSchema;
   },
 }>;
 

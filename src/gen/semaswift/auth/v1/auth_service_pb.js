@@ -10,7 +10,7 @@ import { file_semaswift_auth_v1_options } from "./options_pb.js";
  * Describes the file semaswift/auth/v1/auth_service.proto.
  */
 export const file_semaswift_auth_v1_auth_service = /*@__PURE__*/
-  fileDesc("CiRzZW1hc3dpZnQvYXV0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SEXNlbWFzd2lmdC5hdXRoLnYxIi8KDExvZ2luUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSKoAgoNTG9naW5SZXNwb25zZRIZCgxhY2Nlc3NfdG9rZW4YASABKAlIAIgBARIaCg1yZWZyZXNoX3Rva2VuGAIgASgJSAGIAQESFwoKdG9rZW5fdHlwZRgDIAEoCUgCiAEBEhcKCmV4cGlyZXNfaW4YBCABKAVIA4gBARIZCgxtZmFfcmVxdWlyZWQYBSABKAhIBIgBARIWCgltZmFfdG9rZW4YBiABKAlIBYgBARIbCgttZmFfbWV0aG9kcxgHIAMoCUIG0vMYAggBQg8KDV9hY2Nlc3NfdG9rZW5CEAoOX3JlZnJlc2hfdG9rZW5CDQoLX3Rva2VuX3R5cGVCDQoLX2V4cGlyZXNfaW5CDwoNX21mYV9yZXF1aXJlZEIMCgpfbWZhX3Rva2VuIicKDlJlZnJlc2hSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiZAoNVG9rZW5SZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSFQoNcmVmcmVzaF90b2tlbhgCIAEoCRISCgp0b2tlbl90eXBlGAMgASgJEhIKCmV4cGlyZXNfaW4YBCABKAUiJgoNTG9nb3V0UmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIhAKDkxvZ291dFJlc3BvbnNlMuoCCgtBdXRoU2VydmljZRJvCgVMb2dpbhIfLnNlbWFzd2lmdC5hdXRoLnYxLkxvZ2luUmVxdWVzdBogLnNlbWFzd2lmdC5hdXRoLnYxLkxvZ2luUmVzcG9uc2UiI8rzGAIIAYLT5JMCFzoBKiISL2FwaS92MS9hdXRoL2xvZ2luEnUKB1JlZnJlc2gSIS5zZW1hc3dpZnQuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnNlbWFzd2lmdC5hdXRoLnYxLlRva2VuUmVzcG9uc2UiJcrzGAIIAYLT5JMCGToBKiIUL2FwaS92MS9hdXRoL3JlZnJlc2gScwoGTG9nb3V0EiAuc2VtYXN3aWZ0LmF1dGgudjEuTG9nb3V0UmVxdWVzdBohLnNlbWFzd2lmdC5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIiTK8xgCCAGC0+STAhg6ASoiEy9hcGkvdjEvYXV0aC9sb2dvdXRiBnByb3RvMw", [file_google_api_annotations, file_semaswift_auth_v1_options]);
+  fileDesc("CiRzZW1hc3dpZnQvYXV0aC92MS9hdXRoX3NlcnZpY2UucHJvdG8SEXNlbWFzd2lmdC5hdXRoLnYxIi8KDExvZ2luUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSKoAgoNTG9naW5SZXNwb25zZRIZCgxhY2Nlc3NfdG9rZW4YASABKAlIAIgBARIaCg1yZWZyZXNoX3Rva2VuGAIgASgJSAGIAQESFwoKdG9rZW5fdHlwZRgDIAEoCUgCiAEBEhcKCmV4cGlyZXNfaW4YBCABKAVIA4gBARIZCgxtZmFfcmVxdWlyZWQYBSABKAhIBIgBARIWCgltZmFfdG9rZW4YBiABKAlIBYgBARIbCgttZmFfbWV0aG9kcxgHIAMoCUIG0vMYAggBQg8KDV9hY2Nlc3NfdG9rZW5CEAoOX3JlZnJlc2hfdG9rZW5CDQoLX3Rva2VuX3R5cGVCDQoLX2V4cGlyZXNfaW5CDwoNX21mYV9yZXF1aXJlZEIMCgpfbWZhX3Rva2VuIicKDlJlZnJlc2hSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiZAoNVG9rZW5SZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSFQoNcmVmcmVzaF90b2tlbhgCIAEoCRISCgp0b2tlbl90eXBlGAMgASgJEhIKCmV4cGlyZXNfaW4YBCABKAUiJgoNTG9nb3V0UmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIhAKDkxvZ291dFJlc3BvbnNlIkMKEFZlcmlmeU1mYVJlcXVlc3QSEQoJbWZhX3Rva2VuGAEgASgJEgwKBGNvZGUYAiABKAkSDgoGbWV0aG9kGAMgASgJIjgKE0NoYWxsZW5nZU1mYVJlcXVlc3QSEQoJbWZhX3Rva2VuGAEgASgJEg4KBm1ldGhvZBgCIAEoCSIWChRDaGFsbGVuZ2VNZmFSZXNwb25zZSIVChNHZXRNZmFTdGF0dXNSZXF1ZXN0Ip0BChRHZXRNZmFTdGF0dXNSZXNwb25zZRIPCgdtZXRob2RzGAEgAygJEhQKDHRvdHBfcGVuZGluZxgCIAEoCBIiChVzbXNfcGhvbmVfbnVtYmVyX2hpbnQYAyABKAlIAIgBARIgChhyZWNvdmVyeV9jb2Rlc19yZW1haW5pbmcYBCABKAVCGAoWX3Ntc19waG9uZV9udW1iZXJfaGludCITChFFbnJvbGxUb3RwUmVxdWVzdCI5ChJFbnJvbGxUb3RwUmVzcG9uc2USDgoGc2VjcmV0GAEgASgJEhMKC290cGF1dGhfdXJsGAIgASgJIiIKEkNvbmZpcm1Ub3RwUmVxdWVzdBIMCgRjb2RlGAEgASgJIi0KE0NvbmZpcm1Ub3RwUmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkiKAoQRW5yb2xsU21zUmVxdWVzdBIUCgxwaG9uZV9udW1iZXIYASABKAkiEwoRRW5yb2xsU21zUmVzcG9uc2UiIQoRQ29uZmlybVNtc1JlcXVlc3QSDAoEY29kZRgBIAEoCSIUChJDb25maXJtU21zUmVzcG9uc2UiFAoSU2VuZFNtc0NvZGVSZXF1ZXN0IhUKE1NlbmRTbXNDb2RlUmVzcG9uc2UiWAoRRGlzYWJsZU1mYVJlcXVlc3QSDgoGbWV0aG9kGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBGNvZGUYAyABKAkSEwoLY29kZV9tZXRob2QYBCABKAkiFAoSRGlzYWJsZU1mYVJlc3BvbnNlMrEMCgtBdXRoU2VydmljZRJvCgVMb2dpbhIfLnNlbWFzd2lmdC5hdXRoLnYxLkxvZ2luUmVxdWVzdBogLnNlbWFzd2lmdC5hdXRoLnYxLkxvZ2luUmVzcG9uc2UiI8rzGAIIAYLT5JMCFzoBKiISL2FwaS92MS9hdXRoL2xvZ2luEnUKB1JlZnJlc2gSIS5zZW1hc3dpZnQuYXV0aC52MS5SZWZyZXNoUmVxdWVzdBogLnNlbWFzd2lmdC5hdXRoLnYxLlRva2VuUmVzcG9uc2UiJcrzGAIIAYLT5JMCGToBKiIUL2FwaS92MS9hdXRoL3JlZnJlc2gScwoGTG9nb3V0EiAuc2VtYXN3aWZ0LmF1dGgudjEuTG9nb3V0UmVxdWVzdBohLnNlbWFzd2lmdC5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIiTK8xgCCAGC0+STAhg6ASoiEy9hcGkvdjEvYXV0aC9sb2dvdXQSfAoJVmVyaWZ5TWZhEiMuc2VtYXN3aWZ0LmF1dGgudjEuVmVyaWZ5TWZhUmVxdWVzdBogLnNlbWFzd2lmdC5hdXRoLnYxLlRva2VuUmVzcG9uc2UiKMrzGAIIAYLT5JMCHDoBKiIXL2FwaS92MS9hdXRoL21mYS92ZXJpZnkSjAEKDENoYWxsZW5nZU1mYRImLnNlbWFzd2lmdC5hdXRoLnYxLkNoYWxsZW5nZU1mYVJlcXVlc3QaJy5zZW1hc3dpZnQuYXV0aC52MS5DaGFsbGVuZ2VNZmFSZXNwb25zZSIryvMYAggBgtPkkwIfOgEqIhovYXBpL3YxL2F1dGgvbWZhL2NoYWxsZW5nZRJ9CgxHZXRNZmFTdGF0dXMSJi5zZW1hc3dpZnQuYXV0aC52MS5HZXRNZmFTdGF0dXNSZXF1ZXN0Gicuc2VtYXN3aWZ0LmF1dGgudjEuR2V0TWZhU3RhdHVzUmVzcG9uc2UiHMrzGACC0+STAhISEC9hcGkvdjEvYXV0aC9tZmEShgEKCkVucm9sbFRvdHASJC5zZW1hc3dpZnQuYXV0aC52MS5FbnJvbGxUb3RwUmVxdWVzdBolLnNlbWFzd2lmdC5hdXRoLnYxLkVucm9sbFRvdHBSZXNwb25zZSIryvMYAILT5JMCIToBKiIcL2FwaS92MS9hdXRoL21mYS90b3RwL2Vucm9sbBKKAQoLQ29uZmlybVRvdHASJS5zZW1hc3dpZnQuYXV0aC52MS5Db25maXJtVG90cFJlcXVlc3QaJi5zZW1hc3dpZnQuYXV0aC52MS5Db25maXJtVG90cFJlc3BvbnNlIizK8xgAgtPkkwIiOgEqIh0vYXBpL3YxL2F1dGgvbWZhL3RvdHAvY29uZmlybRKCAQoJRW5yb2xsU21zEiMuc2VtYXN3aWZ0LmF1dGgudjEuRW5yb2xsU21zUmVxdWVzdBokLnNlbWFzd2lmdC5hdXRoLnYxLkVucm9sbFNtc1Jlc3BvbnNlIirK8xgAgtPkkwIgOgEqIhsvYXBpL3YxL2F1dGgvbWZhL3Ntcy9lbnJvbGwShgEKCkNvbmZpcm1TbXMSJC5zZW1hc3dpZnQuYXV0aC52MS5Db25maXJtU21zUmVxdWVzdBolLnNlbWFzd2lmdC5hdXRoLnYxLkNvbmZpcm1TbXNSZXNwb25zZSIryvMYAILT5JMCIToBKiIcL2FwaS92MS9hdXRoL21mYS9zbXMvY29uZmlybRKGAQoLU2VuZFNtc0NvZGUSJS5zZW1hc3dpZnQuYXV0aC52MS5TZW5kU21zQ29kZVJlcXVlc3QaJi5zZW1hc3dpZnQuYXV0aC52MS5TZW5kU21zQ29kZVJlc3BvbnNlIijK8xgAgtPkkwIeOgEqIhkvYXBpL3YxL2F1dGgvbWZhL3Ntcy9zZW5kEosBCgpEaXNhYmxlTWZhEiQuc2VtYXN3aWZ0LmF1dGgudjEuRGlzYWJsZU1mYVJlcXVlc3QaJS5zZW1hc3dpZnQuYXV0aC52MS5EaXNhYmxlTWZhUmVzcG9uc2UiMMrzGACC0+STAiY6ASoiIS9hcGkvdjEvYXV0aC9tZmEve21ldGhvZH0vZGlzYWJsZWIGcHJvdG8z", [file_google_api_annotations, file_semaswift_auth_v1_options]);
 
 /**
  * Describes the message semaswift.auth.v1.LoginRequest.
@@ -53,6 +53,125 @@ export const LogoutRequestSchema = /*@__PURE__*/
  */
 export const LogoutResponseSchema = /*@__PURE__*/
   messageDesc(file_semaswift_auth_v1_auth_service, 5);
+
+/**
+ * Describes the message semaswift.auth.v1.VerifyMfaRequest.
+ * Use `create(VerifyMfaRequestSchema)` to create a new message.
+ */
+export const VerifyMfaRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 6);
+
+/**
+ * Describes the message semaswift.auth.v1.ChallengeMfaRequest.
+ * Use `create(ChallengeMfaRequestSchema)` to create a new message.
+ */
+export const ChallengeMfaRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 7);
+
+/**
+ * Describes the message semaswift.auth.v1.ChallengeMfaResponse.
+ * Use `create(ChallengeMfaResponseSchema)` to create a new message.
+ */
+export const ChallengeMfaResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 8);
+
+/**
+ * Describes the message semaswift.auth.v1.GetMfaStatusRequest.
+ * Use `create(GetMfaStatusRequestSchema)` to create a new message.
+ */
+export const GetMfaStatusRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 9);
+
+/**
+ * Describes the message semaswift.auth.v1.GetMfaStatusResponse.
+ * Use `create(GetMfaStatusResponseSchema)` to create a new message.
+ */
+export const GetMfaStatusResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 10);
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollTotpRequest.
+ * Use `create(EnrollTotpRequestSchema)` to create a new message.
+ */
+export const EnrollTotpRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 11);
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollTotpResponse.
+ * Use `create(EnrollTotpResponseSchema)` to create a new message.
+ */
+export const EnrollTotpResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 12);
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmTotpRequest.
+ * Use `create(ConfirmTotpRequestSchema)` to create a new message.
+ */
+export const ConfirmTotpRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 13);
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmTotpResponse.
+ * Use `create(ConfirmTotpResponseSchema)` to create a new message.
+ */
+export const ConfirmTotpResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 14);
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollSmsRequest.
+ * Use `create(EnrollSmsRequestSchema)` to create a new message.
+ */
+export const EnrollSmsRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 15);
+
+/**
+ * Describes the message semaswift.auth.v1.EnrollSmsResponse.
+ * Use `create(EnrollSmsResponseSchema)` to create a new message.
+ */
+export const EnrollSmsResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 16);
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmSmsRequest.
+ * Use `create(ConfirmSmsRequestSchema)` to create a new message.
+ */
+export const ConfirmSmsRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 17);
+
+/**
+ * Describes the message semaswift.auth.v1.ConfirmSmsResponse.
+ * Use `create(ConfirmSmsResponseSchema)` to create a new message.
+ */
+export const ConfirmSmsResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 18);
+
+/**
+ * Describes the message semaswift.auth.v1.SendSmsCodeRequest.
+ * Use `create(SendSmsCodeRequestSchema)` to create a new message.
+ */
+export const SendSmsCodeRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 19);
+
+/**
+ * Describes the message semaswift.auth.v1.SendSmsCodeResponse.
+ * Use `create(SendSmsCodeResponseSchema)` to create a new message.
+ */
+export const SendSmsCodeResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 20);
+
+/**
+ * Describes the message semaswift.auth.v1.DisableMfaRequest.
+ * Use `create(DisableMfaRequestSchema)` to create a new message.
+ */
+export const DisableMfaRequestSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 21);
+
+/**
+ * Describes the message semaswift.auth.v1.DisableMfaResponse.
+ * Use `create(DisableMfaResponseSchema)` to create a new message.
+ */
+export const DisableMfaResponseSchema = /*@__PURE__*/
+  messageDesc(file_semaswift_auth_v1_auth_service, 22);
 
 /**
  * Sign-in and the token pair's life cycle.

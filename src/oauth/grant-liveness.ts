@@ -1,0 +1,54 @@
+import { tokenInvalid } from '../errors/auth-error.ts';
+import type { OAuthStore } from './oauth-store.ts';
+import { oauthIdHash } from './provider-adapter.ts';
+
+/** How long "this grant is active" is believed without asking storage again. */
+export const ACTIVE_GRANT_CACHE_SECONDS = 30;
+const MAX_ENTRIES = 10_000;
+
+export interface GrantLiveness {
+  /**
+   * Throws TOKEN_INVALID unless the grant an OAuth access token was issued under still stands. A
+   * grant goes when the user revokes a token at `/oauth2/revoke`, when a code or refresh token is
+   * replayed, when it expires, and when its user is removed.
+   */
+  assertActive(grantId: string): Promise<void>;
+  /** Records that a grant was just revoked in this process: its tokens stop working at once. */
+  markRevoked(grantId: string): void;
+}
+
+/**
+ * Whether OAuth grants still stand, for the authenticator: our access tokens are JWTs, so this is
+ * what makes revoking one take effect before it expires. An active grant is cached for
+ * {@link ACTIVE_GRANT_CACHE_SECONDS} (a revocation on another replica is seen within that); a
+ * revoked one for good, since revocation is final.
+ */
+export function createGrantLiveness(deps: { store: OAuthStore; now?: () => number }): GrantLiveness {
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  /** grantId → until when it is believed active, or 0 when it is known revoked. */
+  const known = new Map<string, number>();
+
+  const remember = (grantId: string, until: number) => {
+    known.delete(grantId);
+    if (known.size >= MAX_ENTRIES) known.delete(known.keys().next().value as string);
+    known.set(grantId, until);
+  };
+
+  return {
+    async assertActive(grantId) {
+      const cached = known.get(grantId);
+      if (cached === 0) throw tokenInvalid('The authorization behind this token was revoked.');
+      const at = now();
+      if (cached !== undefined && cached > at) return;
+      const grant = await deps.store.findOAuthRecord('Grant', oauthIdHash(grantId));
+      if (!grant || (grant.expiresAt !== null && grant.expiresAt <= at)) {
+        remember(grantId, 0);
+        throw tokenInvalid('The authorization behind this token was revoked.');
+      }
+      remember(grantId, Math.min(at + ACTIVE_GRANT_CACHE_SECONDS, grant.expiresAt ?? Infinity));
+    },
+    markRevoked(grantId) {
+      remember(grantId, 0);
+    },
+  };
+}
