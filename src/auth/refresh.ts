@@ -11,12 +11,16 @@ export type Refresh = (refreshToken: string, clientAddress: string) => Promise<T
 export function createRefresh(deps: { sessions: Sessions; bruteForce: BruteForceGuard }): Refresh {
   return async (refreshToken, clientAddress) => {
     const keys = { address: clientAddress };
-    await deps.bruteForce.assertAllowed(keys);
+    // Counted before the check and given back unless it was a guess: parallel forgeries cannot
+    // outrun the limit.
+    await deps.bruteForce.reserve(keys);
     try {
-      return await deps.sessions.refresh(refreshToken);
+      const pair = await deps.sessions.refresh(refreshToken);
+      await deps.bruteForce.release(keys);
+      return pair;
     } catch (error) {
-      if (error instanceof AuthError && error.code === 'TOKEN_INVALID')
-        await deps.bruteForce.recordFailure(keys);
+      const guess = error instanceof AuthError && error.code === 'TOKEN_INVALID';
+      if (!guess) await deps.bruteForce.release(keys);
       throw error;
     }
   };

@@ -50,7 +50,10 @@ export function createLoadExistingGrant(consents: Consents) {
 }
 
 /** What the consent page shows and approves: the prompt's missing scopes. */
-export function requestedByPrompt(prompt: PromptDetail): { oidc: string[]; resources: Record<string, string[]> } {
+export function requestedByPrompt(prompt: PromptDetail): {
+  oidc: string[];
+  resources: Record<string, string[]>;
+} {
   const details = prompt.details as {
     missingOIDCScope?: string[];
     missingResourceScopes?: Record<string, string[]>;
@@ -64,7 +67,12 @@ export function requestedByPrompt(prompt: PromptDetail): { oidc: string[]; resou
  */
 export async function approveConsent(
   deps: { consents: Consents; now: () => number },
-  interaction: { grantId?: string | undefined; prompt: PromptDetail; session?: { accountId: string } | undefined; params: Record<string, unknown> },
+  interaction: {
+    grantId?: string | undefined;
+    prompt: PromptDetail;
+    session?: { accountId: string } | undefined;
+    params: Record<string, unknown>;
+  },
   provider: { Grant: typeof Grant },
 ): Promise<InteractionResults> {
   const accountId = interaction.session?.accountId;
@@ -80,6 +88,11 @@ export async function approveConsent(
 
   const remembered = await deps.consents.findOAuthConsent(accountId, clientId);
   const scopes = new Set([...(remembered?.scopes ?? []), ...oidc, ...Object.values(resources).flat()]);
-  await deps.consents.saveOAuthConsent({ userId: accountId, clientId, scopes: [...scopes], grantedAt: deps.now() });
+  await deps.consents.saveOAuthConsent({
+    userId: accountId,
+    clientId,
+    scopes: [...scopes],
+    grantedAt: deps.now(),
+  });
   return { consent: { grantId } };
 }

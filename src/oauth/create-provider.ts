@@ -23,7 +23,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   // Every request reaching it has X-Forwarded-Proto/-Host set from the issuer (oauth-handler.ts).
   provider.proxy = true;
 
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(
+    this: { clientSecret?: string },
+    actual: string,
+  ) {
     return clientSecretMatches(this.clientSecret, actual);
   };
   addAtHash(provider);

@@ -31,7 +31,10 @@ const cancelForm = (step: StepContext, label = 'Cancel') =>
   html`<form method="post" action="${step.base}/abort" class="secondary-forms">${csrfField(step.csrf)}
 <button type="submit" class="link-button">${label}</button></form>`;
 
-export function loginPage(step: StepContext, view: { email?: string | undefined; error?: string | undefined }): string {
+export function loginPage(
+  step: StepContext,
+  view: { email?: string | undefined; error?: string | undefined },
+): string {
   return renderPage({
     title: 'Sign in',
     lead: html`to continue to <strong>${step.clientName}</strong>`,
@@ -59,7 +62,10 @@ export function mfaPage(
 ): string {
   const choices = [...view.methods, 'recovery_code'];
   const options: SafeHtml[] = choices.map(
-    (method, index) => html`<label class="choice"><input type="radio" name="method" value="${method}"${index === 0 ? html` checked` : ''}>
+    (
+      method,
+      index,
+    ) => html`<label class="choice"><input type="radio" name="method" value="${method}"${index === 0 ? html` checked` : ''}>
 <span>${METHOD_LABELS[method]?.[0] ?? method} <span class="hint">${METHOD_LABELS[method]?.[1] ?? ''}</span></span></label>`,
   );
   return renderPage({

@@ -44,7 +44,15 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
     adapter: createProviderAdapter({ store, onGrantRevoked: deps.onGrantRevoked }),
     jwks: deps.keys.jwks,
     findAccount: createFindAccount(store),
-    claims: { openid: ['sub'], profile: ['name'], email: ['email'], acr: null, amr: null, auth_time: null, sid: null },
+    claims: {
+      openid: ['sub'],
+      profile: ['name'],
+      email: ['email'],
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+    },
     scopes: [...OIDC_SCOPES],
     responseTypes: ['code'],
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
@@ -105,7 +113,9 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
       RefreshToken: (ctx: KoaContextWithOIDC) => {
         const grantEnds = ctx.oidc.entities.Grant?.exp;
         const now = Math.floor(Date.now() / 1000);
-        return grantEnds === undefined ? deps.refreshTokenTtl : Math.max(1, Math.min(deps.refreshTokenTtl, grantEnds - now));
+        return grantEnds === undefined
+          ? deps.refreshTokenTtl
+          : Math.max(1, Math.min(deps.refreshTokenTtl, grantEnds - now));
       },
     },
     routes: {

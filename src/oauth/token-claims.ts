@@ -36,7 +36,10 @@ export function createFindAccount(users: Users) {
  * `grant_id` lets the authenticator refuse the token once its grant is revoked.
  */
 export function createExtraTokenClaims(users: Users) {
-  return async (ctx: KoaContextWithOIDC, token: { kind: string }): Promise<Record<string, unknown> | undefined> => {
+  return async (
+    ctx: KoaContextWithOIDC,
+    token: { kind: string },
+  ): Promise<Record<string, unknown> | undefined> => {
     if (token.kind !== 'AccessToken') return undefined;
     const accessToken = token as unknown as { accountId: string; grantId: string; scopes: Set<string> };
     const user = await users.findUserById(accessToken.accountId);

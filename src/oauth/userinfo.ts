@@ -5,7 +5,12 @@ import type { Store } from '../storage/store.ts';
 import { userClaims } from './token-claims.ts';
 
 /** RFC 6750 §3 error answer of a protected resource. */
-function bearerError(res: HttpResponse, status: 401 | 403, error: string | undefined, description: string): void {
+function bearerError(
+  res: HttpResponse,
+  status: 401 | 403,
+  error: string | undefined,
+  description: string,
+): void {
   const challenge = error ? `Bearer error="${error}", error_description="${description}"` : 'Bearer';
   sendResponse(
     res,
@@ -21,7 +26,10 @@ function bearerError(res: HttpResponse, status: 401 | 403, error: string | undef
  * the claims the token's scopes allow (`openid` is required). The credential comes in the
  * Authorization header, never in the URL.
  */
-export function createUserinfoHandler(deps: { authenticate: Authenticator; store: Pick<Store, 'findUserById'> }) {
+export function createUserinfoHandler(deps: {
+  authenticate: Authenticator;
+  store: Pick<Store, 'findUserById'>;
+}) {
   return async (req: HttpRequest, res: HttpResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'POST') {
       sendResponse(res, 405, { allow: 'GET, POST' });

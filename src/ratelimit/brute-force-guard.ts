@@ -23,11 +23,20 @@ export const memoryLimiters: LimiterFactory = (options) =>
   new RateLimiterMemory({ ...options, blockDuration: options.duration });
 
 export interface BruteForceGuard {
+  /**
+   * Counts an attempt against every key before it is checked, throwing RATE_LIMITED when that goes
+   * over the limit (so even a right password is refused while locked). Counting first means a burst
+   * of parallel guesses cannot all slip past the check before any failure is recorded. A success
+   * or an attempt that was no guess gives its count back with `release` or `recordSuccess`.
+   */
+  reserve(keys: AttemptKeys): Promise<void>;
+  /** Gives back one reserved attempt on every key. */
+  release(keys: AttemptKeys): Promise<void>;
   /** Throws RATE_LIMITED while any of the keys is locked: even a right password is then refused. */
   assertAllowed(keys: AttemptKeys): Promise<void>;
   /** Counts a failure against every key; throws RATE_LIMITED when that locks one. */
   recordFailure(keys: AttemptKeys): Promise<void>;
-  /** Clears the account's count after a success (the address count stays). */
+  /** After a reserved attempt succeeded: clears the account's count, gives the address its point back. */
   recordSuccess(keys: AttemptKeys): Promise<void>;
 }
 
@@ -47,25 +56,33 @@ export function createBruteForceGuard(factory: LimiterFactory = memoryLimiters):
           [address, keys.address],
         ];
 
+  const consumeAll = async (keys: AttemptKeys) => {
+    for (const [limiter, key] of pairs(keys)) {
+      try {
+        await limiter.consume(key);
+      } catch (error) {
+        if (error instanceof RateLimiterRes) throw rateLimited(error);
+        storeUnavailable(error);
+      }
+    }
+  };
+  const rewardAll = async (keys: AttemptKeys) => {
+    for (const [limiter, key] of pairs(keys)) await limiter.reward(key, 1).catch(storeUnavailable);
+  };
+
   return {
+    reserve: consumeAll,
+    release: rewardAll,
     async assertAllowed(keys) {
       for (const [limiter, key] of pairs(keys)) {
         const state = await limiter.get(key).catch(storeUnavailable);
         if (state && state.consumedPoints >= limiter.points) throw rateLimited(state);
       }
     },
-    async recordFailure(keys) {
-      for (const [limiter, key] of pairs(keys)) {
-        try {
-          await limiter.consume(key);
-        } catch (error) {
-          if (error instanceof RateLimiterRes) throw rateLimited(error);
-          storeUnavailable(error);
-        }
-      }
-    },
+    recordFailure: consumeAll,
     async recordSuccess(keys) {
       if (keys.account !== undefined) await account.delete(keys.account).catch(storeUnavailable);
+      await address.reward(keys.address, 1).catch(storeUnavailable);
     },
   };
 }
