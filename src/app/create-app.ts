@@ -16,6 +16,10 @@ import { UserService } from '../gen/semaswift/auth/v1/user_service_pb.js';
 import { createKeyRing, type KeyRing } from '../keys/key-ring.ts';
 import type { ServerSecret } from '../keys/server-secret.ts';
 import { createMfa } from '../mfa/create-mfa.ts';
+import { createOAuth } from '../oauth/create-oauth.ts';
+import { delegatedAccess } from '../oauth/delegated-access.ts';
+import { createGrantLiveness } from '../oauth/grant-liveness.ts';
+import { createMfaSecondFactorStep } from '../oauth/mfa-second-factor.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { withRequestLog } from '../observability/request-log.ts';
 import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
@@ -125,6 +129,8 @@ export async function createApp(
     },
   });
   const changeFeed = followStoreEvents({ store, patAuthenticator, keyRing, logger });
+  // Whether the grant behind an OAuth access token still stands (the token is a JWT).
+  const oauthGrants = createGrantLiveness({ store });
 
   const ourServices = [AuthService, TokenService, UserService, PatService, HealthService];
   const services = [
@@ -138,7 +144,7 @@ export async function createApp(
         mfaSettings: createMfaSettingsHandlers({ mfa, findUser: (id) => store.findUserById(id) }),
       }),
     ),
-    register(TokenService, createTokenService({ introspect: createIntrospect({ verifier, store }) })),
+    register(TokenService, createTokenService({ introspect: createIntrospect({ verifier, store, delegatedGrants: oauthGrants }) })),
     register(UserService, createUserService({ users })),
     register(PatService, createPatService({ pats })),
     register(HealthService, createRestHealthService(health)),
@@ -154,19 +160,34 @@ export async function createApp(
   const authenticate = createAuthenticator({
     tokenVerifier: withVerifiedTokenCache(verifier),
     patAuthenticator,
+    delegatedGrants: oauthGrants,
   });
   const guard = createCallGuard(authenticate, {
     publicMethods: [Health.method.check, Health.method.watch],
+    delegatedAccess,
   });
   const reportError = createErrorReporter(logger);
   const rest = createRestHandler({ services, guard, reportError });
   const extAuthzHttp = createHttpCheckHandler({ authenticate, audience: config.audience });
   const wellKnown = createWellKnownHandler({ keyRing });
+  const oauth = createOAuth(config, {
+    store,
+    keyRing,
+    verifier,
+    authenticate,
+    liveness: oauthGrants,
+    hasher,
+    bruteForce,
+    secondFactor: createMfaSecondFactorStep({ signIn: mfa.signIn, status: mfa.status, store }),
+    secret,
+    logger,
+  });
   const metrics = deps.metrics ?? createMetrics();
 
   // What is not an RPC, tried in order; each answers true when the request was its own.
   const pages: Array<(req: HttpRequest, res: HttpResponse) => boolean | Promise<boolean>> = [
     wellKnown,
+    oauth.handler,
     createMetricsEndpoint(metrics),
     extAuthzHttp,
     rest,
@@ -191,6 +212,7 @@ export async function createApp(
     health,
     async close() {
       changeFeed.stop();
+      oauth.close();
       keyRing.stop();
       await lastUsed.stop();
       await limiterStore.close();

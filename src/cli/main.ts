@@ -2,6 +2,7 @@
 import { ConfigError, parseCommandLine, resolveConfig } from '../config/config.ts';
 import { createLogger } from '../observability/logger.ts';
 import { serve } from '../server/serve.ts';
+import { clientCreate } from './client-create.ts';
 import { keysRotate } from './keys-rotate.ts';
 import { userCreate } from './user-create.ts';
 
@@ -9,6 +10,7 @@ const USAGE = `Usage:
   semaswift-auth serve [--port N] [--db PATH|postgres://…] [--issuer URL] …
   semaswift-auth user create --email E --password P --org ORG [--role R]… [--name N]
   semaswift-auth keys rotate
+  semaswift-auth client create --name N --redirect-uri URI [--redirect-uri URI]… [--public] [--scope S]… [--first-party]
 Every flag has an environment twin: --access-token-ttl → SEMASWIFT_ACCESS_TOKEN_TTL.`;
 
 async function main(argv: string[]): Promise<void> {
@@ -16,6 +18,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return runServer([sub, ...rest].filter((a): a is string => a !== undefined));
   if (command === 'user' && sub === 'create') return print(await userCreate(rest));
   if (command === 'keys' && sub === 'rotate') return print(await keysRotate(rest));
+  if (command === 'client' && sub === 'create') return print(await clientCreate(rest));
   if (command === undefined || command === '--help' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;

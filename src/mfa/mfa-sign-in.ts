@@ -26,6 +26,14 @@ export interface MfaSignIn {
     request: { mfaToken: string; method: string; code: string },
     clientAddress: string,
   ): Promise<TokenPair>;
+  /**
+   * `verify` without starting an API session: resolves the user and the sign-in's `amr`. For the
+   * OAuth sign-in page, which signs the browser in instead.
+   */
+  verifyCode(
+    request: { mfaToken: string; method: string; code: string },
+    clientAddress: string,
+  ): Promise<{ user: UserRecord; amr: string[] }>;
   /** Sends an SMS code for the sign-in (`method` must be "sms"). */
   sendCode(request: { mfaToken: string; method: string }): Promise<void>;
 }
@@ -56,7 +64,7 @@ export function createMfaSignIn(deps: MfaSignInDeps): MfaSignIn {
     return { challenge, user };
   }
 
-  return {
+  const signIn: MfaSignIn = {
     async challenge(user) {
       const methods = await factors.enabledMethods(user.id);
       if (methods.length === 0) return undefined;
@@ -74,6 +82,11 @@ export function createMfaSignIn(deps: MfaSignInDeps): MfaSignIn {
     },
 
     async verify(request, clientAddress) {
+      const { user, amr } = await signIn.verifyCode(request, clientAddress);
+      return sessions.start(user, amr);
+    },
+
+    async verifyCode(request, clientAddress) {
       const method = parseMethod(request.method, 'method', CODE_METHODS);
       const { challenge, user } = await open(request.mfaToken);
       // The same account key as the password step: codes and passwords share one budget.
@@ -97,7 +110,7 @@ export function createMfaSignIn(deps: MfaSignInDeps): MfaSignIn {
       // Also refuses a second request that got a right code in at the same moment.
       if (!(await store.spendMfaChallenge(challenge.tokenHash, now()))) throw usedUp();
       await bruteForce.recordSuccess(keys);
-      return sessions.start(user, ['pwd', check.amr]);
+      return { user, amr: ['pwd', check.amr] };
     },
 
     async sendCode(request) {
@@ -112,4 +125,5 @@ export function createMfaSignIn(deps: MfaSignInDeps): MfaSignIn {
       );
     },
   };
+  return signIn;
 }

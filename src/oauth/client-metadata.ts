@@ -17,6 +17,8 @@ export function clientMetadataOf(client: OAuthClientRecord): AdapterPayload {
     client_name: client.name,
     redirect_uris: client.redirectUris,
     response_types: ['code'],
+    // The code comes back in the query only: form_post would need a script on a page of ours.
+    response_modes: ['query'],
     grant_types: ['authorization_code', 'refresh_token'],
     scope: client.scopes.join(' '),
     application_type: client.redirectUris.every(isWebUri) ? 'web' : 'native',

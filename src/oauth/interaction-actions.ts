@@ -51,10 +51,21 @@ export function createInteractionActions(deps: InteractionDeps, show: Show) {
     await finish(request, { login: { accountId: user.id, amr, remember: false, ts: deps.now() } }, false);
   }
 
+  /** The consent prompt's scopes are granted (and remembered); back to the client. */
+  async function approve(request: InteractionRequest): Promise<void> {
+    const result = await approveConsent(
+      { consents: deps.consents, now: deps.now },
+      request.interaction,
+      provider(),
+    );
+    return finish(request, result, true);
+  }
+
   async function refused(request: InteractionRequest, error: unknown, view: PageView = {}): Promise<void> {
     if (!(error instanceof AuthError)) throw error;
     const { status, view: message } = refusal(error);
-    if (error.retryAfterSeconds !== undefined) request.headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error.retryAfterSeconds !== undefined)
+      request.headers['retry-after'] = String(error.retryAfterSeconds);
     await show(request, status, { ...view, ...message });
   }
 
@@ -118,12 +129,7 @@ export function createInteractionActions(deps: InteractionDeps, show: Show) {
           false,
         );
       }
-      const result = await approveConsent(
-        { consents: deps.consents, now: deps.now },
-        request.interaction,
-        provider(),
-      );
-      return finish(request, result, true);
+      return approve(request);
     },
 
     async abort(request) {
@@ -144,14 +150,23 @@ export function createInteractionActions(deps: InteractionDeps, show: Show) {
     abort: '',
   };
 
-  return async (request: InteractionRequest, action: string, form: URLSearchParams): Promise<void> => {
-    if (!deps.csrf.verify(request.req, form)) {
-      return show(request, 403, { error: 'This form has expired. Please try again.' });
-    }
-    const step = STEP_OF[action];
-    const handler = handlers[action];
-    if (!handler || (step !== '' && step !== request.interaction.prompt.name)) return redirectToStep(request);
-    return handler(request, form);
+  return {
+    /** Submits a form: `action` is the last part of the path. */
+    async submit(request: InteractionRequest, action: string, form: URLSearchParams): Promise<void> {
+      if (!deps.csrf.verify(request.req, form)) {
+        return show(request, 403, { error: 'This form has expired. Please try again.' });
+      }
+      const step = STEP_OF[action];
+      const handler = handlers[action];
+      if (!handler || (step !== '' && step !== request.interaction.prompt.name))
+        return redirectToStep(request);
+      return handler(request, form);
+    },
+    /**
+     * A first-party client never shows the consent page: it is granted what it asks. (Its consent
+     * step only comes up when the request itself asks for `prompt=consent`.)
+     */
+    approve,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Store } from '../storage/store.ts';
 import { readCookies, serializeCookie } from '../web/cookies.ts';
 import type { Csrf } from '../web/csrf.ts';
 import { formActionSource, pageHeaders } from '../web/security-headers.ts';
+import { isFirstParty } from './client-metadata.ts';
 import type { StepContext } from './interaction-pages.ts';
 import type { OAuthStore } from './oauth-store.ts';
 import type { PasswordStep } from './password-step.ts';
@@ -31,6 +32,8 @@ export interface InteractionRequest {
   res: HttpResponse;
   interaction: Interaction;
   step: StepContext;
+  /** First-party clients skip the consent page. */
+  firstParty: boolean;
   /** Where the flow may end up after a form post (the client's redirect URIs), for the CSP. */
   formActions: string[];
   /** `Set-Cookie` values to send with the answer. */
@@ -84,6 +87,7 @@ export async function openInteraction(
       csrf: token,
       clientName: client.clientName ?? client.clientId,
     },
+    firstParty: isFirstParty(client),
     formActions: (client.redirectUris ?? []).flatMap((uri) => formActionSource(uri) ?? []),
     cookies: setCookie ? [setCookie] : [],
     headers: {},

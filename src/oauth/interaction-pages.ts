@@ -105,6 +105,6 @@ export function consentPage(step: StepContext, view: { account: string; scopes: 
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 <button type="submit" name="decision" value="allow">Allow</button>
 </div></form>
-<p class="fine-print">You can sign in again later to change your mind; the application keeps only what you allow.</p>`,
+<p class="fine-print">Allow only applications you trust: <strong>${step.clientName}</strong> will act as you within these permissions.</p>`,
   });
 }

@@ -39,6 +39,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
   /** Renders the page for where the interaction is now. */
   async function show(request: InteractionRequest, status: number, view: PageView = {}): Promise<void> {
     const { interaction, step } = request;
+    if (interaction.prompt.name === 'consent' && request.firstParty) return actions.approve(request);
     if (interaction.prompt.name === 'consent') {
       const user = await deps.users.findUserById(interaction.session?.accountId ?? '');
       const { oidc, resources } = requestedByPrompt(interaction.prompt);
@@ -74,7 +75,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
     try {
       const request = await openInteraction(deps, req, res, uid);
       if (action === undefined) await show(request, 200);
-      else await actions(request, action, await readForm(req));
+      else await actions.submit(request, action, await readForm(req));
     } catch (error) {
       if (error instanceof FormBodyError) sendErrorPage(res, error.status, 'invalid_request');
       else if (error instanceof errors.SessionNotFound) sendErrorPage(res, 400, 'session_not_found');

@@ -4,7 +4,7 @@ import { createLoadExistingGrant } from './consent.ts';
 import { renderProviderError } from './error-page.ts';
 import { createProviderAdapter } from './provider-adapter.ts';
 import type { ProviderKeys } from './provider-keys.ts';
-import { API_RESOURCE, API_SCOPES, DEFAULT_CLIENT_SCOPES, KNOWN_SCOPES, OIDC_SCOPES } from './scopes.ts';
+import { API_RESOURCE, API_SCOPES, DEFAULT_CLIENT_SCOPES, KNOWN_SCOPES } from './scopes.ts';
 import { createExtraTokenClaims, createFindAccount } from './token-claims.ts';
 
 /** Where the sign-in pages live: under the authorization endpoint (CONTRACT §7). */
@@ -44,16 +44,16 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
     adapter: createProviderAdapter({ store, onGrantRevoked: deps.onGrantRevoked }),
     jwks: deps.keys.jwks,
     findAccount: createFindAccount(store),
+    // auth_time and amr ride on `openid`: every ID token says when and how the user signed in.
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'auth_time', 'amr'],
       profile: ['name'],
       email: ['email'],
       acr: null,
-      amr: null,
-      auth_time: null,
       sid: null,
     },
-    scopes: [...OIDC_SCOPES],
+    // Permission scopes are listed too: a client's registered `scope` may name only these.
+    scopes: [...KNOWN_SCOPES],
     responseTypes: ['code'],
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
@@ -75,6 +75,8 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
     },
     features: {
       devInteractions: { enabled: false },
+      // Our API does not check proof-of-possession: a DPoP-bound token would be a plain bearer token.
+      dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: true },
@@ -144,7 +146,6 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    discovery: { scopes_supported: [...KNOWN_SCOPES], service_documentation: undefined },
     // The browser apps among public clients call the token endpoint cross-origin.
     clientBasedCORS: (_ctx, origin, client) =>
       client.clientAuthMethod === 'none' &&

@@ -35,6 +35,6 @@ export function grantedPermissions(scopes: Iterable<string>, roles: readonly str
 export function coveredRoles(roles: readonly string[], permissions: readonly string[]): string[] {
   return roles.filter((role) => {
     const needed = ROLE_PERMISSIONS[role];
-    return needed !== undefined && needed.every((p) => permissions.includes(p));
+    return needed?.every((p) => permissions.includes(p)) === true;
   });
 }

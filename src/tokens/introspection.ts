@@ -28,12 +28,26 @@ const INACTIVE: Introspection = { active: false };
  * Introspects an access or refresh token for a caller, who sees only tokens of its own
  * organization: any other token, and every invalid, expired, spent or revoked one, is inactive.
  */
-export function createIntrospect(deps: { verifier: TokenVerifier; store: Store }): Introspect {
+export function createIntrospect(deps: {
+  verifier: TokenVerifier;
+  store: Store;
+  /** Whether the grant behind an OAuth access token still stands (a revoked one is inactive). */
+  delegatedGrants?: { assertActive(grantId: string): Promise<void> };
+}): Introspect {
   const { verifier, store } = deps;
+  async function grantStands(grantId: unknown): Promise<boolean> {
+    if (typeof grantId !== 'string') return false;
+    if (!deps.delegatedGrants) return true;
+    return deps.delegatedGrants.assertActive(grantId).then(
+      () => true,
+      () => false,
+    );
+  }
   return async (token, caller) => {
     const access = await verifier.verifyAccessToken(token).catch(() => undefined);
     if (access) {
       if (access.organization_id !== caller.organizationId) return INACTIVE;
+      if (access.client_id !== undefined && !(await grantStands(access.grant_id))) return INACTIVE;
       return {
         active: true,
         sub: access.sub,
@@ -47,7 +61,7 @@ export function createIntrospect(deps: { verifier: TokenVerifier; store: Store }
         organization_id: access.organization_id,
         roles: access.roles,
         permissions: access.permissions,
-        scope: access.permissions.join(' '),
+        scope: access.scope ?? access.permissions.join(' '),
       };
     }
     const refresh = await verifier.verifyRefreshToken(token).catch(() => undefined);

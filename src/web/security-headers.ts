@@ -16,11 +16,15 @@ export function formActionSource(uri: string): string | undefined {
  * own stylesheet, no framing (clickjacking), no referrer (interaction URLs stay private), never
  * cached. Browsers apply `form-action` to the redirects that follow a form post too, so a page
  * whose form ends in a redirect to a client lists that client's redirect targets in `formActions`.
+ * `scripts: true` (the dashboard) allows scripts served by us, never inline ones.
  */
-export function pageHeaders(options: { formActions?: readonly string[] } = {}): OutgoingHttpHeaders {
+export function pageHeaders(
+  options: { formActions?: readonly string[]; scripts?: boolean } = {},
+): OutgoingHttpHeaders {
   const formActions = ["'self'", ...(options.formActions ?? [])];
   const csp = [
     "default-src 'none'",
+    ...(options.scripts ? ["script-src 'self'"] : []),
     "style-src 'self'",
     "img-src 'self' data:",
     `form-action ${[...new Set(formActions)].join(' ')}`,

@@ -66,6 +66,9 @@ button.secondary { background: transparent; color: var(--text); border-color: va
 .scopes span { color: var(--muted); font-size: .875rem; }
 .secondary-forms { margin-top: 1rem; display: flex; flex-wrap: wrap; gap: 1rem; }
 .fine-print { color: var(--muted); font-size: .875rem; margin: 1rem 0 0; }
+.details { display: grid; grid-template-columns: auto 1fr; gap: .25rem 1rem; margin: 1rem 0 0; }
+.details dt { font-weight: 600; }
+.details dd { margin: 0; overflow-wrap: anywhere; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .875rem; }
 `;
 

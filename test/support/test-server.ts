@@ -95,7 +95,8 @@ async function startIn(dir: string, overrides: Partial<Config>): Promise<TestSer
   const baseUrl = `http://127.0.0.1:${server.port}`;
 
   const cli = async (args: string[]): Promise<unknown> => {
-    const { stdout } = await run(process.execPath, [CLI, ...args, '--db', dbPath], {
+    // The server's own store: the SQLite file, or whatever `db` an override chose.
+    const { stdout } = await run(process.execPath, [CLI, ...args, '--db', config.db], {
       cwd: PROJECT_ROOT,
       env: cliEnvironment(),
     });

@@ -1,0 +1,129 @@
+import type { PatView } from '../pats/pat-manager.ts';
+import { html, type SafeHtml } from '../web/html.ts';
+import { DASHBOARD_PATH } from './dashboard-client.ts';
+import { csrfInput } from './dashboard-layout.ts';
+import { dateTimeOf, timeOf } from './format.ts';
+import { DEFAULT_PRESET, type ExpiryChoices } from './token-expiry.ts';
+
+export const API_KEYS_PATH = `${DASHBOARD_PATH}/settings/api-keys`;
+export const NEW_TOKEN_PATH = `${API_KEYS_PATH}/new`;
+export const REVOKE_PATH = `${API_KEYS_PATH}/revoke`;
+
+/** What each permission lets a token do, in the words of the page. */
+export const PERMISSION_LABELS: Readonly<Record<string, string>> = {
+  'user:read': 'See the people in your organization',
+  'user:write': 'Add, change and remove people',
+  'ticket:read': 'Read tickets',
+  'ticket:write': 'Create and change tickets',
+  'pat:read': 'See the access tokens of your organization',
+  'pat:write': 'Create and revoke access tokens',
+};
+
+export const API_KEYS_LEAD = html`Personal access tokens let scripts and CI/CD pipelines call the Semaswift API
+as you. Send one as <code>X-API-Key</code> or <code>Authorization: Bearer</code>.`;
+
+/** The token just created, shown this once, with a copy button and the warning. */
+export function newTokenPanel(created: { name: string; token: string; expiresAt: number }, issuer: string): SafeHtml {
+  return html`<section class="panel success" aria-labelledby="new-token-title">
+<h2 id="new-token-title">Your new token “${created.name}”</h2>
+<p class="warning"><strong>Copy your token now. It won’t be shown again.</strong></p>
+<div class="secret-box"><label class="visually-hidden" for="new-token">New personal access token</label>
+<input id="new-token" type="text" readonly value="${created.token}" autocomplete="off" spellcheck="false">
+<button type="button" data-copy="new-token" hidden>Copy</button></div>
+<p class="muted">It expires ${dateTimeOf(created.expiresAt)}. For example:</p>
+<pre class="example"><code>curl ${issuer}/api/v1/users/me -H "X-API-Key: $SEMASWIFT_TOKEN"</code></pre>
+</section>`;
+}
+
+export interface TokenRow {
+  view: PatView;
+  /** The owner's email, for the organization's list. */
+  owner?: string | undefined;
+  canRevoke: boolean;
+}
+
+/** A list of tokens: a table on a laptop, stacked cards on a phone. */
+export function tokenTable(rows: readonly TokenRow[], options: { csrf: string; now: number; withOwner: boolean }) {
+  const body = rows.map(({ view: { record, effectivePermissions }, owner, canRevoke }) => {
+    const expired = record.expiresAt <= options.now;
+    return html`<tr>
+<td data-label="Name"><strong>${record.name}</strong><br><code class="muted">${record.tokenHint}…</code></td>
+${options.withOwner ? html`<td data-label="Owner">${owner ?? 'Unknown'}</td>` : ''}
+<td data-label="Permissions"><ul class="perm-list">${effectivePermissions.map((p) => html`<li class="perm">${p}</li>`)}</ul>${effectivePermissions.length === 0 ? html`<span class="muted">None</span>` : ''}</td>
+<td data-label="Created">${timeOf(record.createdAt)}</td>
+<td data-label="Expires">${timeOf(record.expiresAt)}${expired ? html` <span class="badge warn">Expired</span>` : ''}</td>
+<td data-label="Last used">${record.lastUsedAt === null ? html`<span class="muted">Never</span>` : timeOf(record.lastUsedAt)}</td>
+<td class="actions-cell">${
+      canRevoke
+        ? html`<form method="post" action="${REVOKE_PATH}" class="inline-form" data-confirm="Revoke “${record.name}”? Anything using it stops working at once.">${csrfInput(options.csrf)}
+<input type="hidden" name="id" value="${record.id}"><button type="submit" class="danger small" aria-label="Revoke ${record.name}">Revoke</button></form>`
+        : ''
+    }</td>
+</tr>`;
+  });
+  return html`<table class="stack"><thead><tr><th scope="col">Name</th>${options.withOwner ? html`<th scope="col">Owner</th>` : ''}
+<th scope="col">Permissions</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th>
+<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody>${body}</tbody></table>`;
+}
+
+export interface NewTokenValues {
+  name: string;
+  expiresIn: string;
+  expiresOn: string;
+  permissions: readonly string[];
+}
+
+/** The "Create New Token" form: a name, an expiration (presets or a date), permissions. */
+export function newTokenForm(options: {
+  csrf: string;
+  values: NewTokenValues | undefined;
+  choices: ExpiryChoices;
+  maxDays: number;
+  ownPermissions: readonly string[];
+}): SafeHtml {
+  const { values, choices } = options;
+  const chosen = values?.expiresIn ?? String(DEFAULT_PRESET);
+  const presets = choices.presets.map(
+    ({ days, expiresAt }) => html`<label class="choice"><input type="radio" name="expires_in" value="${days}"${String(days) === chosen ? html` checked` : ''}>
+${days} days <span class="when">(until ${dateTimeOf(expiresAt)})</span></label>`,
+  );
+  const permissions = options.ownPermissions.map(
+    (permission) => html`<label class="choice"><input type="checkbox" name="permissions" value="${permission}"${!values || values.permissions.includes(permission) ? html` checked` : ''}>
+<span><code>${permission}</code> <span class="when">${PERMISSION_LABELS[permission] ?? ''}</span></span></label>`,
+  );
+  return html`<form method="post" action="${NEW_TOKEN_PATH}" class="panel narrow">${csrfInput(options.csrf)}
+<div class="field short"><label for="name">Name</label>
+<input id="name" name="name" type="text" required maxlength="100" autocomplete="off" value="${values?.name ?? ''}" aria-describedby="name-hint" autofocus>
+<p class="hint" id="name-hint">What the token is for, like “CI deploy”.</p></div>
+<fieldset aria-describedby="expiry-hint"><legend>Expiration</legend>
+<div class="choices">${presets}
+<div class="custom-date"><label class="choice"><input type="radio" id="expires-custom" name="expires_in" value="custom"${chosen === 'custom' ? html` checked` : ''}> Custom date</label>
+<label class="visually-hidden" for="expires-on">Expiration date</label>
+<input type="date" id="expires-on" name="expires_on" min="${choices.minDate}" max="${choices.maxDate}" value="${values?.expiresOn ?? ''}"></div>
+</div>
+<p class="hint" id="expiry-hint">Tokens last at most ${options.maxDays} days. A custom date lasts until the end of that day (UTC).</p>
+</fieldset>
+${
+  permissions.length > 0
+    ? html`<fieldset aria-describedby="permissions-hint"><legend>Permissions</legend>
+<div class="choices">${permissions}</div>
+<p class="hint" id="permissions-hint">A token can do only what you can: if you lose a permission, your tokens lose it too.</p>
+</fieldset>`
+    : ''
+}
+<div class="button-row"><button type="submit">Create token</button><a class="button secondary" href="${API_KEYS_PATH}">Cancel</a></div>
+</form>`;
+}
+
+/** Asked before revoking when the script did not ask already (or does not run). */
+export function revokeConfirmation(options: { csrf: string; id: string; name: string }): SafeHtml {
+  return html`<section class="panel narrow" aria-labelledby="revoke-title">
+<h2 id="revoke-title">Revoke “${options.name}”?</h2>
+<p>Scripts and pipelines using this token stop working at once. This cannot be undone.</p>
+<form method="post" action="${REVOKE_PATH}">${csrfInput(options.csrf)}
+<input type="hidden" name="id" value="${options.id}"><input type="hidden" name="confirm" value="yes">
+<div class="button-row"><button type="submit" class="danger">Revoke token</button>
+<a class="button secondary" href="${API_KEYS_PATH}">Cancel</a></div></form>
+</section>`;
+}
