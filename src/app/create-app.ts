@@ -5,6 +5,8 @@ import { createSessions } from '../auth/sessions.ts';
 import { createSignIn } from '../auth/sign-in.ts';
 import type { Config } from '../config/config.ts';
 import { createConnectHandler } from '../connect/connect-handler.ts';
+import { createDashboard } from '../dashboard/create-dashboard.ts';
+import { ensureDashboardClient } from '../dashboard/dashboard-client.ts';
 import { AuthError } from '../errors/auth-error.ts';
 import { createHttpCheckHandler } from '../extauthz/http-check-handler.ts';
 import { Health } from '../gen/health/v1/health_pb.js';
@@ -144,7 +146,10 @@ export async function createApp(
         mfaSettings: createMfaSettingsHandlers({ mfa, findUser: (id) => store.findUserById(id) }),
       }),
     ),
-    register(TokenService, createTokenService({ introspect: createIntrospect({ verifier, store, delegatedGrants: oauthGrants }) })),
+    register(
+      TokenService,
+      createTokenService({ introspect: createIntrospect({ verifier, store, delegatedGrants: oauthGrants }) }),
+    ),
     register(UserService, createUserService({ users })),
     register(PatService, createPatService({ pats })),
     register(HealthService, createRestHealthService(health)),
@@ -182,12 +187,26 @@ export async function createApp(
     secret,
     logger,
   });
+  // The dashboard signs in through the provider above, as its first-party client.
+  await ensureDashboardClient(store, { issuer: config.issuer, logger });
+  const dashboard = createDashboard({
+    issuer: config.issuer,
+    authenticate,
+    store,
+    pats,
+    mfa,
+    patMaxTtlDays: config.patMaxTtlDays,
+    secret,
+    appHandler: () => handler,
+    logger,
+  });
   const metrics = deps.metrics ?? createMetrics();
 
   // What is not an RPC, tried in order; each answers true when the request was its own.
   const pages: Array<(req: HttpRequest, res: HttpResponse) => boolean | Promise<boolean>> = [
     wellKnown,
     oauth.handler,
+    dashboard,
     createMetricsEndpoint(metrics),
     extAuthzHttp,
     rest,
@@ -204,8 +223,9 @@ export async function createApp(
     },
   });
 
+  const handler = withRequestLog(logger, metrics, connect);
   return {
-    handler: withRequestLog(logger, metrics, connect),
+    handler,
     authenticate,
     metrics,
     keyRing,

@@ -58,14 +58,18 @@ export function createApiKeyRoutes(deps: ApiKeyRouteDeps) {
         const emails = new Map(
           others.length === 0
             ? []
-            : (await deps.users.listUsersByOrganization(principal.organizationId)).map((u) => [u.id, u.email]),
+            : (await deps.users.listUsersByOrganization(principal.organizationId)).map((u) => [
+                u.id,
+                u.email,
+              ]),
         );
         const canRevoke = principal.permissions.includes('pat:write');
         for (const view of others) orgRows.push({ view, owner: emails.get(view.record.userId), canRevoke });
       }
       const created = ctx.flash?.newToken;
       const now = deps.now();
-      const table = (rows: TokenRow[], withOwner: boolean) => tokenTable(rows, { csrf: ctx.csrf, now, withOwner });
+      const table = (rows: TokenRow[], withOwner: boolean) =>
+        tokenTable(rows, { csrf: ctx.csrf, now, withOwner });
       sendDashboardPage(ctx, 200, {
         title: 'API Keys',
         section: 'api-keys',

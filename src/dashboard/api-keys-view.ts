@@ -23,7 +23,10 @@ export const API_KEYS_LEAD = html`Personal access tokens let scripts and CI/CD p
 as you. Send one as <code>X-API-Key</code> or <code>Authorization: Bearer</code>.`;
 
 /** The token just created, shown this once, with a copy button and the warning. */
-export function newTokenPanel(created: { name: string; token: string; expiresAt: number }, issuer: string): SafeHtml {
+export function newTokenPanel(
+  created: { name: string; token: string; expiresAt: number },
+  issuer: string,
+): SafeHtml {
   return html`<section class="panel success" aria-labelledby="new-token-title">
 <h2 id="new-token-title">Your new token “${created.name}”</h2>
 <p class="warning"><strong>Copy your token now. It won’t be shown again.</strong></p>
@@ -43,7 +46,10 @@ export interface TokenRow {
 }
 
 /** A list of tokens: a table on a laptop, stacked cards on a phone. */
-export function tokenTable(rows: readonly TokenRow[], options: { csrf: string; now: number; withOwner: boolean }) {
+export function tokenTable(
+  rows: readonly TokenRow[],
+  options: { csrf: string; now: number; withOwner: boolean },
+) {
   const body = rows.map(({ view: { record, effectivePermissions }, owner, canRevoke }) => {
     const expired = record.expiresAt <= options.now;
     return html`<tr>
@@ -85,11 +91,16 @@ export function newTokenForm(options: {
   const { values, choices } = options;
   const chosen = values?.expiresIn ?? String(DEFAULT_PRESET);
   const presets = choices.presets.map(
-    ({ days, expiresAt }) => html`<label class="choice"><input type="radio" name="expires_in" value="${days}"${String(days) === chosen ? html` checked` : ''}>
+    ({
+      days,
+      expiresAt,
+    }) => html`<label class="choice"><input type="radio" name="expires_in" value="${days}"${String(days) === chosen ? html` checked` : ''}>
 ${days} days <span class="when">(until ${dateTimeOf(expiresAt)})</span></label>`,
   );
   const permissions = options.ownPermissions.map(
-    (permission) => html`<label class="choice"><input type="checkbox" name="permissions" value="${permission}"${!values || values.permissions.includes(permission) ? html` checked` : ''}>
+    (
+      permission,
+    ) => html`<label class="choice"><input type="checkbox" name="permissions" value="${permission}"${!values || values.permissions.includes(permission) ? html` checked` : ''}>
 <span><code>${permission}</code> <span class="when">${PERMISSION_LABELS[permission] ?? ''}</span></span></label>`,
   );
   return html`<form method="post" action="${NEW_TOKEN_PATH}" class="panel narrow">${csrfInput(options.csrf)}

@@ -56,8 +56,13 @@ export async function ensureDashboardClient(
       if (!found) throw error;
     }
   }
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
-  if (!same(found.redirectUris, wanted.redirectUris) || !same(found.scopes, wanted.scopes) || !found.firstParty) {
+  const same = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((x) => b.includes(x));
+  if (
+    !same(found.redirectUris, wanted.redirectUris) ||
+    !same(found.scopes, wanted.scopes) ||
+    !found.firstParty
+  ) {
     options.logger.error(
       { clientId: DASHBOARD_CLIENT_ID, registered: found.redirectUris, expected: wanted.redirectUris },
       'the dashboard client was registered differently (another --issuer?); dashboard sign-in will fail',

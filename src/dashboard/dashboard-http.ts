@@ -74,6 +74,7 @@ function send(
   headers: Record<string, string | string[] | number>,
   body: string,
 ): void {
-  if (Array.isArray(headers['set-cookie']) && headers['set-cookie'].length === 0) delete headers['set-cookie'];
+  if (Array.isArray(headers['set-cookie']) && headers['set-cookie'].length === 0)
+    delete headers['set-cookie'];
   sendResponse(res, status, headers, req.method === 'HEAD' ? undefined : body);
 }

@@ -30,7 +30,8 @@ export interface DashboardPage {
   body: SafeHtml;
 }
 
-export const csrfInput = (csrf: string): SafeHtml => html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
+export const csrfInput = (csrf: string): SafeHtml =>
+  html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
 
 /**
  * The dashboard's page: the product header with the account and a sign-out button, the settings

@@ -22,7 +22,9 @@ const SCRIPT = `'use strict';
     const label = button.textContent;
     button.hidden = false;
     button.addEventListener('click', async () => {
-      const text = 'value' in source ? source.value : source.innerText;
+      const shown = 'value' in source ? source.value : source.innerText;
+      // A setup key is shown in groups of four; apps want it whole.
+      const text = 'copyCompact' in button.dataset ? shown.replace(/s/g, '') : shown;
       try {
         await navigator.clipboard.writeText(text.trim());
         button.textContent = 'Copied';

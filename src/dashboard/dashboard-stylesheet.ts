@@ -28,10 +28,11 @@ body.app { display: block; padding: 0; }
 .eyebrow { color: var(--muted); font-size: .875rem; margin: 0 0 .25rem; }
 .eyebrow a { color: inherit; }
 .page-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; flex-wrap: wrap; margin-bottom: 1.5rem; }
+.page-head > div { flex: 1 1 20rem; }
 .page-head .lead { margin: 0; max-width: 40rem; }
 .panel { background: var(--card); border: 1px solid var(--border); border-radius: .75rem; padding: 1.5rem; margin: 0 0 1.5rem; }
-.panel > h2 { font-size: 1.125rem; margin: 0 0 .25rem; }
-.panel > h2 + p { color: var(--muted); margin-top: 0; }
+.panel > h2 { font-size: 1.125rem; margin: 0 0 .75rem; }
+.panel > h2 + p:not(.warning) { color: var(--muted); margin-top: -.5rem; }
 .panel-head { display: flex; justify-content: space-between; align-items: center; gap: 1rem; flex-wrap: wrap; }
 .panel-head h2 { font-size: 1.125rem; margin: 0; }
 .panel.success { border-color: var(--accent); box-shadow: 0 0 0 3px var(--notice-bg); }
@@ -66,6 +67,8 @@ td.actions-cell { text-align: right; white-space: nowrap; }
 .secret-box { display: flex; gap: .5rem; align-items: stretch; flex-wrap: wrap; margin: .75rem 0; }
 .secret-box input { flex: 1 1 20rem; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9375rem; }
 .warning { border-left: 4px solid var(--danger); background: var(--danger-bg); color: var(--danger); padding: .5rem .75rem; border-radius: .25rem; margin: .75rem 0; }
+.example { background: var(--bg); border: 1px solid var(--border); border-radius: .5rem; padding: .75rem 1rem; margin: .5rem 0 0; overflow-x: auto; }
+.example code { white-space: pre; }
 .steps { padding-left: 1.25rem; margin: 0; }
 .steps > li { margin-bottom: 1.5rem; padding-left: .25rem; }
 .qr { display: block; width: 12rem; height: 12rem; margin: .75rem 0; background: #fff; padding: .5rem; border-radius: .5rem; border: 1px solid var(--border); }
@@ -73,6 +76,7 @@ td.actions-cell { text-align: right; white-space: nowrap; }
 .codes { columns: 2; column-gap: 2rem; padding-left: 1.75rem; margin: 1rem 0; font-size: 1.0625rem; }
 .codes li { margin-bottom: .375rem; }
 .method { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; flex-wrap: wrap; }
+.method > div { flex: 1 1 20rem; }
 .method h2 { font-size: 1.125rem; margin: 0 0 .25rem; display: flex; align-items: center; gap: .5rem; }
 .method p { margin: 0; color: var(--muted); }
 .or { color: var(--muted); margin: 1.5rem 0 1rem; display: flex; align-items: center; gap: .75rem; }

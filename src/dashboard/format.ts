@@ -3,8 +3,12 @@ import { html, type SafeHtml } from '../web/html.ts';
 
 const DATE = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
 const DATE_TIME = new Intl.DateTimeFormat('en', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
   timeZone: 'UTC',
   timeZoneName: 'short',
 });
@@ -24,7 +28,10 @@ export function refusalOf(error: unknown): { status: number; message: string } {
   switch (error.code) {
     case 'RATE_LIMITED': {
       const minutes = Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60));
-      return { status: 429, message: `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` };
+      return {
+        status: 429,
+        message: `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      };
     }
     case 'UNAVAILABLE':
       return { status: 503, message: 'This is unavailable right now. Please try again shortly.' };

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { InProcessFetch } from '../web/in-process-fetch.ts';
-import type { SignInTransaction } from './dashboard-cookies.ts';
 import { DASHBOARD_CLIENT_ID, DASHBOARD_SCOPES, dashboardRedirectUri } from './dashboard-client.ts';
+import type { SignInTransaction } from './dashboard-cookies.ts';
 
 /** Why the provider did not give the dashboard its tokens; logged, never shown. */
 export class ProviderClientError extends Error {
@@ -69,8 +69,14 @@ export function createProviderClient(deps: { issuer: string; fetch: InProcessFet
         }),
       });
       const body = JSON.parse(response.body || '{}') as Record<string, unknown>;
-      if (response.status !== 200 || typeof body.access_token !== 'string' || typeof body.id_token !== 'string') {
-        throw new ProviderClientError(`token endpoint answered ${response.status} ${String(body.error ?? '')}`);
+      if (
+        response.status !== 200 ||
+        typeof body.access_token !== 'string' ||
+        typeof body.id_token !== 'string'
+      ) {
+        throw new ProviderClientError(
+          `token endpoint answered ${response.status} ${String(body.error ?? '')}`,
+        );
       }
       const idToken = decodeJwt(body.id_token);
       const audiences = [idToken.aud].flat();

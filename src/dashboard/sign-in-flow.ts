@@ -4,8 +4,8 @@ import type { Authenticator } from '../principal/authenticator.ts';
 import type { Principal } from '../principal/principal.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 import { html } from '../web/html.ts';
-import { type DashboardCookies, SIGN_IN_SECONDS } from './dashboard-cookies.ts';
 import { DASHBOARD_CLIENT_ID, DASHBOARD_PATH } from './dashboard-client.ts';
+import { type DashboardCookies, SIGN_IN_SECONDS } from './dashboard-cookies.ts';
 import { sendCardPage } from './dashboard-http.ts';
 import { type ProviderClient, ProviderClientError } from './provider-client.ts';
 
@@ -59,10 +59,18 @@ export function createSignInFlow(deps: SignInFlowDeps) {
     const transaction = cookies.signIn.read(req);
     const cleared = [cookies.signIn.clear()];
     const fail = (status: number, lead: string) =>
-      sendCardPage(req, res, status, { title: 'Sign-in could not finish', lead, body: signInAgain(), cookies: cleared });
+      sendCardPage(req, res, status, {
+        title: 'Sign-in could not finish',
+        lead,
+        body: signInAgain(),
+        cookies: cleared,
+      });
 
     if (!transaction || params.get('state') !== transaction.state) {
-      return fail(400, `This sign-in has expired or was started in another tab or browser. Open the dashboard at ${deps.issuer}${DASHBOARD_PATH} and sign in again.`);
+      return fail(
+        400,
+        `This sign-in has expired or was started in another tab or browser. Open the dashboard at ${deps.issuer}${DASHBOARD_PATH} and sign in again.`,
+      );
     }
     const iss = params.get('iss');
     if (iss !== null && iss !== deps.issuer) return fail(400, 'The sign-in answer came from another issuer.');

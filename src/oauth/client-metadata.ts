@@ -17,8 +17,9 @@ export function clientMetadataOf(client: OAuthClientRecord): AdapterPayload {
     client_name: client.name,
     redirect_uris: client.redirectUris,
     response_types: ['code'],
-    // The code comes back in the query only: form_post would need a script on a page of ours.
-    response_modes: ['query'],
+    // Never form_post, whose page needs a script. (The fragment carries errors of requests for the
+    // implicit flow, which is refused.)
+    response_modes: ['query', 'fragment'],
     grant_types: ['authorization_code', 'refresh_token'],
     scope: client.scopes.join(' '),
     application_type: client.redirectUris.every(isWebUri) ? 'web' : 'native',

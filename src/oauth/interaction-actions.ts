@@ -46,8 +46,8 @@ export function createInteractionActions(deps: InteractionDeps, show: Show) {
     });
   }
 
+  /** The browser is signed in: oidc-provider's session gets the account and how it signed in. */
   async function signedIn(request: InteractionRequest, user: UserRecord, amr: string[]): Promise<void> {
-    await deps.passwordStep.succeeded(user, request.clientAddress);
     await finish(request, { login: { accountId: user.id, amr, remember: false, ts: deps.now() } }, false);
   }
 
@@ -79,6 +79,7 @@ export function createInteractionActions(deps: InteractionDeps, show: Show) {
         return refused(request, error, { email });
       }
       const challenge = await deps.secondFactor.start(user);
+      await deps.passwordStep.passed(user, request.clientAddress, challenge !== undefined);
       if (!challenge) return signedIn(request, user, ['pwd']);
       setMfaHandle(request, challenge.handle);
       redirectToStep(request);

@@ -77,7 +77,7 @@ export function mfaPage(
 <fieldset><legend>Verify with</legend>${options}</fieldset>
 <div class="field"><label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required autofocus
- aria-describedby="code-hint"><p id="code-hint" class="hint">Spaces and dashes are ignored.</p></div>
+ aria-describedby="code-hint"><p id="code-hint" class="hint">From your authenticator app, a text message, or your saved recovery codes.</p></div>
 <div class="actions"><button type="submit">Verify</button></div>
 </form>
 ${

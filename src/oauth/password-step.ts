@@ -8,11 +8,16 @@ export interface PasswordStep {
   /**
    * Checks an email and password as `POST /api/v1/auth/login` does: the same argon2 verification
    * (an unknown email costs the same and answers the same), the same brute-force accounting per
-   * account and per client address. Throws INVALID_CREDENTIALS or RATE_LIMITED.
+   * account and per client address, the attempt counted before it is checked. Throws
+   * INVALID_CREDENTIALS or RATE_LIMITED; a right password must be followed by `passed`.
    */
   check(email: string, password: string, clientAddress: string): Promise<UserRecord>;
-  /** The sign-in is complete (after the second factor, if any): the account's failures are cleared. */
-  succeeded(user: UserRecord, clientAddress: string): Promise<void>;
+  /**
+   * The password was right. Without a second factor the sign-in is complete and the account's
+   * failures are cleared; with one, only this attempt is given back: the count of wrong codes
+   * must survive a right password (src/mfa clears it once the code is right).
+   */
+  passed(user: UserRecord, clientAddress: string, secondFactorFollows: boolean): Promise<void>;
 }
 
 /** The password step of the sign-in page. */
@@ -25,20 +30,18 @@ export function createPasswordStep(deps: {
   return {
     async check(email, password, clientAddress) {
       const account = emailKeyOf(email);
-      const keys = { account, address: clientAddress };
-      await bruteForce.assertAllowed(keys);
+      // Counted before the check (and given back on success): parallel guesses cannot outrun it.
+      await bruteForce.reserve({ account, address: clientAddress });
       const user = account ? await store.findUserByEmailKey(account) : undefined;
       const verdict = await hasher.verify(user?.passwordHash, password);
-      if (!user || !verdict.ok) {
-        await bruteForce.recordFailure(keys);
-        throw new AuthError('INVALID_CREDENTIALS', 'Email or password incorrect.');
-      }
+      if (!user || !verdict.ok) throw new AuthError('INVALID_CREDENTIALS', 'Email or password incorrect.');
       if (verdict.rehash) await store.updatePasswordHash(user.id, verdict.rehash);
       return user;
     },
-    async succeeded(user, clientAddress) {
-      // Cleared only now: with MFA on, a right password must not reset the count of wrong codes.
-      await bruteForce.recordSuccess({ account: user.emailKey, address: clientAddress });
+    async passed(user, clientAddress, secondFactorFollows) {
+      const keys = { account: user.emailKey, address: clientAddress };
+      if (secondFactorFollows) await bruteForce.release(keys);
+      else await bruteForce.recordSuccess(keys);
     },
   };
 }

@@ -76,7 +76,7 @@ describe('oidc-provider adapter over the store', () => {
       token_endpoint_auth_method: 'none',
       application_type: 'native',
       response_types: ['code'],
-      response_modes: ['query'],
+      response_modes: ['query', 'fragment'],
     });
     await expect(adapter('Client').upsert('cli_2', {}, 0)).rejects.toThrow(/client create/);
   });

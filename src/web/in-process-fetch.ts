@@ -36,7 +36,12 @@ export function createInProcessFetch(handler: () => HttpHandler, host: string): 
         {
           method: request.method,
           path: request.path,
-          headers: { host, connection: 'close', 'content-length': Buffer.byteLength(body), ...request.headers },
+          headers: {
+            host,
+            connection: 'close',
+            'content-length': Buffer.byteLength(body),
+            ...request.headers,
+          },
           createConnection: () => clientSide,
         },
         (res) => {

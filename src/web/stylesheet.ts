@@ -50,7 +50,9 @@ input[type=email], input[type=password], input[type=text] {
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 fieldset { border: 0; padding: 0; margin: 0 0 1rem; }
 legend { font-weight: 600; margin-bottom: .375rem; padding: 0; }
-.choice { display: flex; align-items: center; gap: .5rem; padding: .25rem 0; font-weight: 400; }
+.choice { display: flex; align-items: flex-start; gap: .5rem; padding: .25rem 0; font-weight: 400; }
+.choice input { margin-top: .3rem; }
+.choice .hint { display: block; margin: 0; }
 .actions { display: flex; gap: .75rem; margin-top: 1.5rem; }
 .actions > * { flex: 1; }
 button {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolTotp, totpCode } from '../e2e/mfa-support.ts';
 import { api } from '../support/http.ts';
 import type { CreatedUser } from '../support/test-server.ts';
 import {
@@ -146,5 +147,48 @@ describe('authorization code flow with a real relying party and browser', () => 
     const second = await redeem(config, again, await app.next());
     expect(second.claims()?.sub).toBe(user.id);
     await context.close();
+  });
+
+  it('asks for the second factor when the user has TOTP on', async () => {
+    const email = 'mfa@acme.test';
+    await server.createUser({ email, password: PASSWORD, org: 'acme' });
+    const { secret } = await enrolTotp(server, (await server.login(email, PASSWORD)).access_token);
+    const registered = await server.createClient({ redirectUris: [REDIRECT_URI], scopes: ['openid'] });
+    const config = await relyingParty(server.issuer, registered);
+    const request = await authorizationRequest(config, REDIRECT_URI, 'openid');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    await page.goto(request.url.href);
+    await submitPassword(page, email, PASSWORD);
+    await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    await screenshot(page, 'mfa');
+    await page.getByLabel('Code', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/incorrect/);
+    // The next step's code: the server accepts one step either side, each step once.
+    await page.getByLabel('Code', { exact: true }).fill(totpCode(secret, 1));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+
+    const tokens = await redeem(config, request, await app.next());
+    expect(tokens.claims()?.amr).toEqual(['pwd', 'otp']);
+    expect(decodeJwt(tokens.access_token).amr).toEqual(['pwd', 'otp']);
+    await context.close();
+  });
+
+  it('shows an error page, and stays on it, for a redirect URI that is not registered', async () => {
+    const registered = await server.createClient({ redirectUris: [REDIRECT_URI], scopes: ['openid'] });
+    const config = await relyingParty(server.issuer, registered);
+    const request = await authorizationRequest(config, `${REDIRECT_URI}/elsewhere`, 'openid');
+    const page = await browser.newPage();
+    const response = await page.goto(request.url.href);
+    expect(response?.status()).toBe(400);
+    expect(new URL(page.url()).origin).toBe(server.issuer);
+    await expect(page.getByRole('heading', { name: 'Sign-in could not continue' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await screenshot(page, 'error');
+    await page.close();
   });
 });

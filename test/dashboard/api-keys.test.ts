@@ -1,0 +1,177 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreatedUser } from '../support/test-server.ts';
+import { launchBrowser, newContext, screenshot, signIn } from './support/dashboard-browser.ts';
+import { apiLogin, type DashboardTestServer, startDashboardServer } from './support/dashboard-server.ts';
+
+const PASSWORD = 'correct horse battery staple';
+
+let server: DashboardTestServer;
+let browser: Browser;
+let agent: CreatedUser;
+
+beforeAll(async () => {
+  server = await startDashboardServer();
+  browser = await launchBrowser(server);
+  agent = await server.createUser({
+    email: 'ada@acme.test',
+    password: PASSWORD,
+    org: 'acme',
+    name: 'Ada Lovelace',
+  });
+  await server.createUser({ email: 'grace@acme.test', password: PASSWORD, org: 'acme', roles: ['admin'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** `GET /api/v1/users/me` with a PAT, as the docs' curl does. */
+const me = (token: string, header: 'authorization' | 'x-api-key' = 'authorization') =>
+  server.call('/api/v1/users/me', {
+    headers: header === 'authorization' ? { authorization: `Bearer ${token}` } : { 'x-api-key': token },
+  });
+
+describe('Settings > API Keys', () => {
+  it('creates a token shown once, which works on the API until it is revoked', async () => {
+    const context = await newContext(browser);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.issuer });
+    const page = await context.newPage();
+    await page.goto(`${server.issuer}/dashboard`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(page, 'sign-in');
+    await signIn(page, server, 'ada@acme.test', PASSWORD);
+    await expect(page.getByText('You have no tokens yet.').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'api-keys-empty');
+
+    // "Click Create New Token; set a name and expiration date."
+    await page.getByRole('link', { name: 'Create New Token' }).click();
+    await page.getByRole('heading', { name: 'Create New Token', level: 1 }).waitFor();
+    const permissions = page.getByRole('group', { name: 'Permissions' }).getByRole('checkbox');
+    await expect(permissions.count()).resolves.toBe(3); // an agent's own: user:read, ticket:read, ticket:write
+    await screenshot(page, 'api-keys-new');
+    await page.getByLabel('Name').fill('CI deploy');
+    await page.getByRole('radio', { name: /^7 days/ }).check();
+    await page.getByRole('checkbox', { name: /ticket:write/ }).uncheck();
+    await page.getByRole('button', { name: 'Create token' }).click();
+
+    // "Copy the token (it won't be shown again)."
+    const shown = page.getByLabel('New personal access token');
+    await shown.waitFor();
+    const token = await shown.inputValue();
+    expect(token).toMatch(/^pat_live_[0-9A-Za-z]{38}$/);
+    await expect(page.getByText('It won’t be shown again.').isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(token);
+    await screenshot(page, 'api-keys-created');
+
+    for (const header of ['authorization', 'x-api-key'] as const) {
+      const answer = await me(token, header);
+      expect(answer.status).toBe(200);
+      expect(answer.json()).toMatchObject({ id: agent.id, email: 'ada@acme.test' });
+    }
+    const listed = await server.call('/api/v1/pats', {
+      headers: {
+        authorization: `Bearer ${(await apiLogin(server, 'ada@acme.test', PASSWORD)).access_token}`,
+      },
+    });
+    const pat = listed.json<{ pats: Array<Record<string, unknown>> }>().pats[0];
+    expect(pat).toMatchObject({ name: 'CI deploy', permissions: ['user:read', 'ticket:read'] });
+    const lifetime = Date.parse(String(pat?.expires_at)) - Date.parse(String(pat?.created_at));
+    expect(lifetime).toBe(7 * 86_400_000);
+
+    // Reloaded: listed, never shown again.
+    await page.reload();
+    await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
+    expect(await page.content()).not.toContain(token);
+    await expect(page.getByLabel('New personal access token').count()).resolves.toBe(0);
+    const row = page.getByRole('row', { name: /CI deploy/ });
+    // Just used by the calls above: "Last used" is a date, no longer "Never".
+    await expect(row.locator('td[data-label="Last used"] time').count()).resolves.toBe(1);
+    await screenshot(page, 'api-keys-list');
+
+    // Revoke, with the script's confirmation dialog.
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: 'Revoke CI deploy' }).click();
+    await page.getByText('Revoked “CI deploy”.').waitFor();
+    await expect(page.getByRole('row', { name: /CI deploy/ }).count()).resolves.toBe(0);
+    const refused = await me(token);
+    expect(refused.status).toBe(401);
+    expect(refused.json()).toMatchObject({ error: { code: 'TOKEN_INVALID' } });
+    await context.close();
+  });
+
+  it('works without JavaScript: a custom date, and revoking asks on a page first', async () => {
+    const context = await newContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, server, 'ada@acme.test', PASSWORD);
+    await page.getByRole('link', { name: 'Create New Token' }).click();
+    await page.getByLabel('Name').fill('Nightly export');
+    const max = await page.getByLabel('Expiration date').getAttribute('max');
+    await page.getByLabel('Expiration date').fill(max ?? '');
+    await page.getByRole('radio', { name: 'Custom date' }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByLabel('New personal access token').inputValue();
+    expect((await me(token)).status).toBe(200);
+    // No script: no copy button, the token is selectable in its field.
+    await expect(page.getByRole('button', { name: 'Copy', exact: true }).isVisible()).resolves.toBe(false);
+
+    await page.getByRole('button', { name: 'Revoke Nightly export' }).click();
+    await page.getByRole('heading', { name: 'Revoke “Nightly export”?' }).waitFor();
+    await screenshot(page, 'api-keys-revoke-confirm');
+    expect((await me(token)).status).toBe(200);
+    await page.getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('Revoked “Nightly export”.').waitFor();
+    expect((await me(token)).status).toBe(401);
+    await context.close();
+  });
+
+  it('shows an admin the organization’s tokens, which the admin can revoke', async () => {
+    const session = await apiLogin(server, 'ada@acme.test', PASSWORD);
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const created = await server.call('/api/v1/pats', {
+      headers: { authorization: `Bearer ${session.access_token}` },
+      json: { name: 'Ada’s laptop', expires_at: expiresAt },
+    });
+    const { token } = created.json<{ token: string }>();
+
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, server, 'grace@acme.test', PASSWORD);
+    const orgTokens = page.getByRole('region', { name: 'Your organization’s tokens' });
+    const row = orgTokens.getByRole('row', { name: /Ada’s laptop/ });
+    await expect(row.getByText('ada@acme.test').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'api-keys-admin');
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: 'Revoke Ada’s laptop' }).click();
+    await page.getByText('Revoked “Ada’s laptop”.').waitFor();
+    expect((await me(token)).status).toBe(401);
+    await context.close();
+
+    // An agent sees only their own.
+    const agentContext = await newContext(browser);
+    const agentPage = await agentContext.newPage();
+    await signIn(agentPage, server, 'ada@acme.test', PASSWORD);
+    await expect(agentPage.getByRole('region', { name: 'Your organization’s tokens' }).count()).resolves.toBe(
+      0,
+    );
+    await agentContext.close();
+  });
+
+  it('fits a phone', async () => {
+    const context = await newContext(browser, { phone: true });
+    const page = await context.newPage();
+    await signIn(page, server, 'grace@acme.test', PASSWORD);
+    await page.getByRole('link', { name: 'Create New Token' }).click();
+    await page.getByLabel('Name').fill('Phone test');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByLabel('New personal access token').waitFor();
+    // Nothing wider than the phone (long lines scroll inside their own box).
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(
+      390,
+    );
+    await screenshot(page, 'api-keys-phone');
+    await context.close();
+  });
+});
