@@ -13,9 +13,10 @@ import {
   tokenTable,
 } from './api-keys-view.ts';
 import { redirectTo, type SignedIn, sendDashboardPage } from './dashboard-http.ts';
-import { refusalOf } from './format.ts';
+import { refusalOf } from './refusal.ts';
 import { expiryChoices, parseExpiry } from './token-expiry.ts';
 
+/** What the API Keys pages use: the PAT domain, the org's users (owners' emails), the PAT bounds. */
 export interface ApiKeyRouteDeps {
   pats: PatManager;
   users: Pick<Store, 'listUsersByOrganization'>;

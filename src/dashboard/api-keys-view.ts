@@ -5,8 +5,11 @@ import { csrfInput } from './dashboard-layout.ts';
 import { dateTimeOf, timeOf } from './format.ts';
 import { DEFAULT_PRESET, type ExpiryChoices } from './token-expiry.ts';
 
+/** Settings > API Keys: the list, and where a new token is shown once. */
 export const API_KEYS_PATH = `${DASHBOARD_PATH}/settings/api-keys`;
+/** The "Create New Token" form (GET) and its action (POST). */
 export const NEW_TOKEN_PATH = `${API_KEYS_PATH}/new`;
+/** Revokes the token named in the form, after a confirmation. */
 export const REVOKE_PATH = `${API_KEYS_PATH}/revoke`;
 
 /** What each permission lets a token do, in the words of the page. */
@@ -19,6 +22,7 @@ export const PERMISSION_LABELS: Readonly<Record<string, string>> = {
   'pat:write': 'Create and revoke access tokens',
 };
 
+/** The line under the page's heading: what a PAT is for and how to send it. */
 export const API_KEYS_LEAD = html`Personal access tokens let scripts and CI/CD pipelines call the Semaswift API
 as you. Send one as <code>X-API-Key</code> or <code>Authorization: Bearer</code>.`;
 
@@ -38,6 +42,7 @@ export function newTokenPanel(
 </section>`;
 }
 
+/** One token in a list, with whether the viewer may revoke it. */
 export interface TokenRow {
   view: PatView;
   /** The owner's email, for the organization's list. */
@@ -73,6 +78,7 @@ ${options.withOwner ? html`<td data-label="Owner">${owner ?? 'Unknown'}</td>` : 
 <tbody>${body}</tbody></table>`;
 }
 
+/** What the form held, to show it again with an error. */
 export interface NewTokenValues {
   name: string;
   expiresIn: string;

@@ -25,6 +25,7 @@ import { createSecurityRoutes } from './security-routes.ts';
 import { createSignInFlow } from './sign-in-flow.ts';
 import { createSignedInRunner } from './signed-in.ts';
 
+/** What the dashboard is built from; each part reaches only the pages that use it. */
 export interface DashboardDeps {
   issuer: string;
   authenticate: Authenticator;
@@ -155,6 +156,7 @@ export function createDashboard(deps: DashboardDeps) {
       if (error instanceof FormBodyError) {
         sendCardPage(req, res, error.status, { title: 'The form could not be read', lead: error.message });
       } else if (error instanceof AuthError && error.code === 'UNAVAILABLE') {
+        deps.logger.error({ err: error.cause ?? error, path }, 'dashboard page unavailable');
         sendCardPage(req, res, 503, {
           title: 'Temporarily unavailable',
           lead: 'Please try again in a moment.',

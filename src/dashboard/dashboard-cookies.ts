@@ -1,3 +1,4 @@
+import { OAUTH_LIFETIMES } from '../oauth/provider-config.ts';
 import type { HttpRequest } from '../server/http-types.ts';
 import { readCookies, serializeCookie } from '../web/cookies.ts';
 import type { CookieSealer } from '../web/sealed-cookie.ts';
@@ -48,6 +49,7 @@ export interface PendingTotp {
   otpauthUrl: string;
 }
 
+/** Every cookie the dashboard keeps. */
 export interface DashboardCookies {
   session: SealedCookie<DashboardSession>;
   signIn: SealedCookie<SignInTransaction>;
@@ -55,9 +57,11 @@ export interface DashboardCookies {
   pendingTotp: SealedCookie<PendingTotp>;
 }
 
-/** How long a sign-in may take: the provider's own sign-in page lifetime. */
-export const SIGN_IN_SECONDS = 10 * 60;
+/** How long a sign-in may take: as long as the provider's sign-in pages last. */
+export const SIGN_IN_SECONDS = OAUTH_LIFETIMES.interaction;
+/** A flash waits at most this long for its page (it is read at the very next one). */
 export const FLASH_SECONDS = 5 * 60;
+/** How long a TOTP setup page can be left open before it must be started again. */
 export const PENDING_TOTP_SECONDS = 10 * 60;
 
 /**

@@ -11,8 +11,10 @@ export const SECTIONS = {
   security: { title: 'Security', path: `${DASHBOARD_PATH}/settings/security` },
 } as const;
 
+/** A settings page of the navigation. */
 export type Section = keyof typeof SECTIONS;
 
+/** What a signed-in page shows in the shell. */
 export interface DashboardPage {
   /** The page's heading and document title. */
   title: string;
@@ -30,6 +32,7 @@ export interface DashboardPage {
   body: SafeHtml;
 }
 
+/** The hidden field every form of ours carries. */
 export const csrfInput = (csrf: string): SafeHtml =>
   html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
 

@@ -5,8 +5,10 @@ import type { Section } from './dashboard-layout.ts';
 import type { createSecurityRoutes } from './security-routes.ts';
 import { disablePath, RECOVERY_CODES_PATH, SECURITY_PATH, SMS_PATH, TOTP_PATH } from './security-view.ts';
 
+/** A page or form action, run for a signed-in user. */
 export type Action = (ctx: SignedIn) => Promise<void>;
 
+/** The signed-in routes by method and exact path. */
 export interface RouteTable {
   GET: ReadonlyMap<string, Action>;
   POST: ReadonlyMap<string, Action>;

@@ -9,6 +9,7 @@ export class ProviderClientError extends Error {
   override name = 'ProviderClientError';
 }
 
+/** What the dashboard keeps of a token response. */
 export interface RedeemedTokens {
   accessToken: string;
   /** The ID token's subject, once its nonce, issuer and audience were checked. */

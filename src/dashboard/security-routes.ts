@@ -4,8 +4,8 @@ import { normalizePhoneNumber, phoneNumberHint } from '../mfa/phone-number.ts';
 import type { SafeHtml } from '../web/html.ts';
 import { type DashboardCookies, PENDING_TOTP_SECONDS } from './dashboard-cookies.ts';
 import { redirectTo, type SignedIn, sendDashboardPage } from './dashboard-http.ts';
-import { refusalOf } from './format.ts';
 import { qrCodeDataUrl } from './qr-code.ts';
+import { refusalOf } from './refusal.ts';
 import {
   disableForms,
   disablePath,
@@ -129,7 +129,8 @@ export function createSecurityRoutes(deps: { mfa: Mfa; cookies: DashboardCookies
     },
 
     async showSms(ctx: SignedIn): Promise<void> {
-      const verifying = new URL(ctx.req.url ?? '', 'http://x').searchParams.get('step') === 'verify';
+      const query = new URLSearchParams((ctx.req.url ?? '').split('?')[1] ?? '');
+      const verifying = query.get('step') === 'verify';
       const sentTo = ctx.flash?.smsSentTo;
       const lead = verifying
         ? `We sent a code${sentTo ? ` to ${sentTo}` : ''}. It is valid for a few minutes.`

@@ -4,12 +4,18 @@ import { html, type SafeHtml } from '../web/html.ts';
 import { DASHBOARD_PATH } from './dashboard-client.ts';
 import { csrfInput } from './dashboard-layout.ts';
 
+/** Settings > Security: the methods and what can be done with them. */
 export const SECURITY_PATH = `${DASHBOARD_PATH}/settings/security`;
+/** Starts a TOTP enrolment (POST) and shows its QR code (GET); `/confirm` switches it on. */
 export const TOTP_PATH = `${SECURITY_PATH}/totp`;
+/** The phone number form (POST sends a code); `/confirm` switches SMS on, `/send-code` sends a step-up code. */
 export const SMS_PATH = `${SECURITY_PATH}/sms`;
+/** Where the recovery codes are shown, once. */
 export const RECOVERY_CODES_PATH = `${SECURITY_PATH}/recovery-codes`;
+/** Turning a method off: the page asking for a proof, and its action. */
 export const disablePath = (method: MfaMethod): string => `${SECURITY_PATH}/${method}/disable`;
 
+/** The methods by the names people know them by. */
 export const METHOD_LABELS: Readonly<Record<MfaMethod, string>> = {
   totp: 'Authenticator app',
   sms: 'Text message (SMS)',

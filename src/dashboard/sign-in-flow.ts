@@ -13,6 +13,7 @@ import { type ProviderClient, ProviderClientError } from './provider-client.ts';
 export const isDashboardPath = (path: string): boolean =>
   /^\/dashboard(\/[a-z0-9-]+)*$/.test(path) && !path.startsWith(`${DASHBOARD_PATH}/callback`);
 
+/** What the sign-in side of the dashboard needs. */
 export interface SignInFlowDeps {
   issuer: string;
   cookies: DashboardCookies;
@@ -122,4 +123,5 @@ export function createSignInFlow(deps: SignInFlowDeps) {
   return { start, callback, signedOut, principalOf };
 }
 
+/** Start, callback, the signed-out page, and the check of a session's token. */
 export type SignInFlow = ReturnType<typeof createSignInFlow>;

@@ -9,6 +9,7 @@ import { SECTIONS } from './dashboard-layout.ts';
 import { type Action, pageFor, type RouteTable, sectionOf } from './dashboard-routes.ts';
 import type { SignInFlow } from './sign-in-flow.ts';
 
+/** What running a signed-in page needs. */
 export interface SignedInDeps {
   table: RouteTable;
   flow: Pick<SignInFlow, 'principalOf' | 'start'>;
@@ -65,7 +66,8 @@ export function createSignedInRunner(deps: SignedInDeps) {
           body: html`<p><a href="${pageFor(deps.table, path)}">Back to ${SECTIONS[section].title}</a></p>`,
         });
       }
-    } else {
+    } else if (req.method === 'GET') {
+      // Read once, by the page a browser GETs (a HEAD would use up a token it never shows).
       const flash = cookies.flash.read(req);
       if (flash) {
         ctx.cookies.push(cookies.flash.clear());

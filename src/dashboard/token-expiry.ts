@@ -6,6 +6,7 @@ export const EXPIRY_PRESETS: readonly number[] = [7, 30, 90];
 /** The preset chosen when the form first shows. */
 export const DEFAULT_PRESET = 30;
 
+/** What the expiration field offers now. */
 export interface ExpiryChoices {
   /** The presets within the server's maximum, with when each would end (epoch seconds). */
   presets: Array<{ days: number; expiresAt: number }>;

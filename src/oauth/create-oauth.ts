@@ -81,6 +81,11 @@ export function createOAuth(
     logger,
   });
 
+  // A removed user's grants go with them (storage cascades): drop what is believed about them.
+  const unsubscribe = store.subscribe((event) => {
+    if (event.type === 'user.changed') liveness.forgetUser(event.userId);
+    else if (event.type === 'resync') liveness.forgetActive();
+  });
   const purge = setInterval(() => {
     store.deleteOAuthRecordsExpiredBefore(now() - PURGE_GRACE_SECONDS).catch((error: unknown) => {
       logger.warn({ err: error }, 'could not delete expired OAuth records');
@@ -88,5 +93,11 @@ export function createOAuth(
   }, PURGE_INTERVAL_MS);
   purge.unref();
 
-  return { handler, close: () => clearInterval(purge) };
+  return {
+    handler,
+    close() {
+      unsubscribe();
+      clearInterval(purge);
+    },
+  };
 }

@@ -44,13 +44,18 @@ export function createJwtTokenEndpoints(deps: JwtTokenEndpointDeps) {
       ctx.body = '';
       return;
     }
-    const active = claims?.grant_id !== undefined && (await isActive(deps.liveness, claims.grant_id));
+    const active =
+      claims?.grant_id !== undefined && (await isActive(deps.liveness, claims.grant_id, claims.sub));
     ctx.body = active && claims ? introspectionOf(claims) : { active: false };
   };
 }
 
-async function isActive(liveness: Pick<GrantLiveness, 'assertActive'>, grantId: string): Promise<boolean> {
-  return liveness.assertActive(grantId).then(
+async function isActive(
+  liveness: Pick<GrantLiveness, 'assertActive'>,
+  grantId: string,
+  userId: string,
+): Promise<boolean> {
+  return liveness.assertActive(grantId, userId).then(
     () => true,
     () => false,
   );

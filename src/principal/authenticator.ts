@@ -20,7 +20,7 @@ export function createAuthenticator(deps: {
   tokenVerifier: TokenVerifier;
   patAuthenticator?: PatAuthenticator;
   /** Whether the grant behind an OAuth access token (one with `client_id`) still stands. */
-  delegatedGrants?: { assertActive(grantId: string): Promise<void> };
+  delegatedGrants?: { assertActive(grantId: string, userId: string): Promise<void> };
 }): Authenticator {
   // A cached token's claims are one frozen object: its principal is built once, and is one object
   // too, which lets the ext_authz port cache the answer it serialises for that principal.
@@ -36,7 +36,7 @@ export function createAuthenticator(deps: {
     // Checked on every use, not cached with the principal: a revoked grant takes its tokens down.
     if (claims.client_id !== undefined && deps.delegatedGrants) {
       if (typeof claims.grant_id !== 'string') throw tokenInvalid();
-      await deps.delegatedGrants.assertActive(claims.grant_id);
+      await deps.delegatedGrants.assertActive(claims.grant_id, claims.sub);
     }
     const known = principals.get(claims);
     if (known) return known;

@@ -32,13 +32,13 @@ export function createIntrospect(deps: {
   verifier: TokenVerifier;
   store: Store;
   /** Whether the grant behind an OAuth access token still stands (a revoked one is inactive). */
-  delegatedGrants?: { assertActive(grantId: string): Promise<void> };
+  delegatedGrants?: { assertActive(grantId: string, userId: string): Promise<void> };
 }): Introspect {
   const { verifier, store } = deps;
-  async function grantStands(grantId: unknown): Promise<boolean> {
+  async function grantStands(grantId: unknown, userId: string): Promise<boolean> {
     if (typeof grantId !== 'string') return false;
     if (!deps.delegatedGrants) return true;
-    return deps.delegatedGrants.assertActive(grantId).then(
+    return deps.delegatedGrants.assertActive(grantId, userId).then(
       () => true,
       () => false,
     );
@@ -47,7 +47,8 @@ export function createIntrospect(deps: {
     const access = await verifier.verifyAccessToken(token).catch(() => undefined);
     if (access) {
       if (access.organization_id !== caller.organizationId) return INACTIVE;
-      if (access.client_id !== undefined && !(await grantStands(access.grant_id))) return INACTIVE;
+      if (access.client_id !== undefined && !(await grantStands(access.grant_id, access.sub)))
+        return INACTIVE;
       return {
         active: true,
         sub: access.sub,

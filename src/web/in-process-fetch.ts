@@ -2,12 +2,14 @@ import http from 'node:http';
 import { duplexPair } from 'node:stream';
 import type { HttpHandler } from '../server/http-types.ts';
 
+/** The status, headers and text of the handler's answer. */
 export interface InProcessResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
 
+/** A request to send; `path` includes any query. */
 export interface InProcessRequest {
   method: 'GET' | 'POST';
   path: string;

@@ -159,6 +159,36 @@ describe('Settings > API Keys', () => {
     await agentContext.close();
   });
 
+  it('is usable with a keyboard and announces its parts, in light and dark', async () => {
+    const context = await newContext(browser, { dark: true });
+    const page = await context.newPage();
+    await signIn(page, server, 'grace@acme.test', PASSWORD);
+    // Landmarks and names that assistive technology reads.
+    await expect(page.getByRole('banner').count()).resolves.toBe(1);
+    await expect(page.getByRole('main').count()).resolves.toBe(1);
+    const nav = page.getByRole('navigation', { name: 'Settings' });
+    await expect(nav.getByRole('link', { name: 'API Keys' }).getAttribute('aria-current')).resolves.toBe(
+      'page',
+    );
+    // The first Tab reaches the skip link; it moves focus past the header to the page.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate<string>('document.activeElement.textContent')).resolves.toBe(
+      'Skip to main content',
+    );
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate<string>('document.activeElement.id')).resolves.toBe('main');
+    // Through the form without a mouse: Tab to the primary action, Enter, type, submit.
+    await page.getByRole('link', { name: 'Create New Token' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Name').waitFor();
+    await expect(page.evaluate<string>('document.activeElement.id')).resolves.toBe('name'); // autofocus
+    await page.keyboard.type('Keyboard only');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('New personal access token').waitFor();
+    await screenshot(page, 'api-keys-dark');
+    await context.close();
+  });
+
   it('fits a phone', async () => {
     const context = await newContext(browser, { phone: true });
     const page = await context.newPage();

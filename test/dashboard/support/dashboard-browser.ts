@@ -31,10 +31,11 @@ export function launchBrowser(server: DashboardTestServer): Promise<Browser> {
 /** A fresh browser profile that trusts the test certificate; a laptop-sized window by default. */
 export function newContext(
   browser: Browser,
-  options: { phone?: boolean; javaScriptEnabled?: boolean } = {},
+  options: { phone?: boolean; javaScriptEnabled?: boolean; dark?: boolean } = {},
 ): Promise<BrowserContext> {
   return browser.newContext({
     ignoreHTTPSErrors: true,
+    colorScheme: options.dark ? 'dark' : 'light',
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     viewport: options.phone ? { width: 390, height: 844 } : { width: 1280, height: 860 },
     ...(options.phone ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
