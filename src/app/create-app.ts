@@ -1,9 +1,6 @@
 import type { Logger } from 'pino';
-import { createPasswordHasher } from '../auth/password-hasher.ts';
 import { createRefresh } from '../auth/refresh.ts';
-import { createSessions } from '../auth/sessions.ts';
 import { createSignIn } from '../auth/sign-in.ts';
-import type { Config } from '../config/config.ts';
 import { createConnectHandler } from '../connect/connect-handler.ts';
 import { createDashboard } from '../dashboard/create-dashboard.ts';
 import { ensureDashboardClient } from '../dashboard/dashboard-client.ts';
@@ -15,22 +12,15 @@ import { HealthService } from '../gen/semaswift/auth/v1/health_service_pb.js';
 import { PatService } from '../gen/semaswift/auth/v1/pat_service_pb.js';
 import { TokenService } from '../gen/semaswift/auth/v1/token_service_pb.js';
 import { UserService } from '../gen/semaswift/auth/v1/user_service_pb.js';
-import { createKeyRing, type KeyRing } from '../keys/key-ring.ts';
+import type { KeyRing } from '../keys/key-ring.ts';
 import type { ServerSecret } from '../keys/server-secret.ts';
-import { createMfa } from '../mfa/create-mfa.ts';
 import { createOAuth } from '../oauth/create-oauth.ts';
 import { delegatedAccess } from '../oauth/delegated-access.ts';
-import { createGrantLiveness } from '../oauth/grant-liveness.ts';
 import { createMfaSecondFactorStep } from '../oauth/mfa-second-factor.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { withRequestLog } from '../observability/request-log.ts';
-import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
-import { createPatAuthenticator } from '../pats/pat-authenticator.ts';
-import { createPatManager } from '../pats/pat-manager.ts';
 import { createCallGuard } from '../principal/access-policy.ts';
-import { type Authenticator, createAuthenticator } from '../principal/authenticator.ts';
-import { createBruteForceGuard } from '../ratelimit/brute-force-guard.ts';
-import { openLimiterStore } from '../ratelimit/limiter-store.ts';
+import type { Authenticator } from '../principal/authenticator.ts';
 import { createRestHandler } from '../rest/rest-handler.ts';
 import { createAuthService } from '../rpc/auth-service.ts';
 import { createGrpcHealthService, createRestHealthService, type HealthState } from '../rpc/health-service.ts';
@@ -43,14 +33,9 @@ import { createErrorReporter, writeJsonError } from '../server/http-errors.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../server/http-types.ts';
 import type { Store } from '../storage/store.ts';
 import { createIntrospect } from '../tokens/introspection.ts';
-import { createTokenSigner } from '../tokens/token-signer.ts';
-import { createTokenVerifier } from '../tokens/token-verifier.ts';
-import { withVerifiedTokenCache } from '../tokens/verified-token-cache.ts';
-import { permissionsOf } from '../users/roles.ts';
-import { createUserDirectory } from '../users/user-directory.ts';
 import { createMetricsEndpoint } from '../web/metrics-endpoint.ts';
 import { createWellKnownHandler } from '../web/well-known.ts';
-import { followStoreEvents } from './follow-store-events.ts';
+import { createDomain, type DomainConfig } from './create-domain.ts';
 
 export interface App {
   /** Serves everything on the main port. */
@@ -63,17 +48,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-type AppConfig = Pick<
-  Config,
-  | 'issuer'
-  | 'audience'
-  | 'accessTokenTtl'
-  | 'refreshTokenTtl'
-  | 'rateLimitStore'
-  | 'environment'
-  | 'patMaxTtlDays'
-  | 'smsWebhookUrl'
->;
+type AppConfig = DomainConfig;
 
 /** Wires the domain to its transports. Every dependency is passed in; nothing is a module global. */
 export async function createApp(
@@ -81,58 +56,10 @@ export async function createApp(
   deps: { store: Store; logger: Logger; secret: ServerSecret; metrics?: Metrics },
 ): Promise<App> {
   const { store, logger, secret } = deps;
-  const keyRing = await createKeyRing({
-    store,
-    retentionSeconds: Math.max(config.accessTokenTtl, config.refreshTokenTtl) + 60,
-  });
-  const tokenOptions = { keyRing, issuer: config.issuer, audience: config.audience };
-  const signer = createTokenSigner({ ...tokenOptions, ...config });
-  const verifier = createTokenVerifier(tokenOptions);
-  const hasher = await createPasswordHasher();
-  const limiterStore = await openLimiterStore(config.rateLimitStore);
-  const bruteForce = createBruteForceGuard(limiterStore.factory);
-  const sessions = createSessions({ store, signer, verifier });
-  const mfa = createMfa({
-    store,
-    secret,
-    hasher,
-    bruteForce,
-    sessions,
-    logger,
-    smsWebhookUrl: config.smsWebhookUrl,
-    production: process.env.NODE_ENV === 'production',
-  });
-  const users = createUserDirectory({
-    store,
-    hasher,
-    // Here at once (the feed applies locally first), and on every other replica.
-    onUserChanged: (userId) => changeFeed.announce({ type: 'user.changed', userId }),
-  });
+  const domain = await createDomain(config, deps);
+  const { keyRing, verifier, hasher, bruteForce, sessions, mfa, users, pats, oauthGrants, authenticate } =
+    domain;
   const health: HealthState = { serving: true };
-  const lastUsed = createLastUsedTracker(store, (error) =>
-    logger.warn({ err: error }, 'last_used_at write failed'),
-  );
-  const patAuthenticator = createPatAuthenticator({
-    store,
-    secret,
-    environment: config.environment,
-    lastUsed,
-  });
-  const pats = createPatManager({
-    store,
-    lastUsed,
-    secret,
-    environment: config.environment,
-    maxTtlSeconds: config.patMaxTtlDays * 86_400,
-    onRevoked: (pat) => changeFeed.announce({ type: 'pat.revoked', tokenHash: pat.tokenHash }),
-    ownerPermissions: async (userId) => {
-      const owner = await store.findUserById(userId);
-      return owner ? permissionsOf(owner.roles) : [];
-    },
-  });
-  const changeFeed = followStoreEvents({ store, patAuthenticator, keyRing, logger });
-  // Whether the grant behind an OAuth access token still stands (the token is a JWT).
-  const oauthGrants = createGrantLiveness({ store });
 
   const ourServices = [AuthService, TokenService, UserService, PatService, HealthService];
   const services = [
@@ -162,11 +89,6 @@ export async function createApp(
     },
   ];
 
-  const authenticate = createAuthenticator({
-    tokenVerifier: withVerifiedTokenCache(verifier),
-    patAuthenticator,
-    delegatedGrants: oauthGrants,
-  });
   const guard = createCallGuard(authenticate, {
     publicMethods: [Health.method.check, Health.method.watch],
     delegatedAccess,
@@ -231,11 +153,8 @@ export async function createApp(
     keyRing,
     health,
     async close() {
-      changeFeed.stop();
       oauth.close();
-      keyRing.stop();
-      await lastUsed.stop();
-      await limiterStore.close();
+      await domain.close();
     },
   };
 }
