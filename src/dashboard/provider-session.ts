@@ -1,10 +1,8 @@
 import type { OAuthStore } from '../oauth/oauth-store.ts';
 import { oauthIdHash } from '../oauth/provider-adapter.ts';
+import { SESSION_COOKIE } from '../oauth/provider-config.ts';
 import type { HttpRequest } from '../server/http-types.ts';
 import { readCookies, serializeCookie } from '../web/cookies.ts';
-
-/** oidc-provider's browser session cookie (`cookies.names.session` in src/oauth/provider-config.ts). */
-const SESSION_COOKIE = 'semaswift_session';
 
 /**
  * Ends the provider's browser session, so that signing out of the dashboard also signs the

@@ -7,6 +7,9 @@ import type { ProviderKeys } from './provider-keys.ts';
 import { API_RESOURCE, API_SCOPES, DEFAULT_CLIENT_SCOPES, KNOWN_SCOPES } from './scopes.ts';
 import { createExtraTokenClaims, createFindAccount } from './token-claims.ts';
 
+/** The provider's browser-session cookie (the dashboard ends the session by it on sign-out). */
+export const SESSION_COOKIE = 'semaswift_session';
+
 /** Where the sign-in pages live: under the authorization endpoint (CONTRACT §7). */
 export const INTERACTION_PATH = '/oauth2/auth/interaction';
 
@@ -139,7 +142,7 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
     cookies: {
       keys: [deps.cookieKey],
       names: {
-        session: 'semaswift_session',
+        session: SESSION_COOKIE,
         interaction: 'semaswift_interaction',
         resume: 'semaswift_resume',
       },
