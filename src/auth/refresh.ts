@@ -11,16 +11,12 @@ export type Refresh = (refreshToken: string, clientAddress: string) => Promise<T
 export function createRefresh(deps: { sessions: Sessions; bruteForce: BruteForceGuard }): Refresh {
   return async (refreshToken, clientAddress) => {
     const keys = { address: clientAddress };
-    // Counted before the check and given back unless it was a guess: parallel forgeries cannot
-    // outrun the limit.
-    await deps.bruteForce.reserve(keys);
+    await deps.bruteForce.assertAllowed(keys);
     try {
-      const pair = await deps.sessions.refresh(refreshToken);
-      await deps.bruteForce.release(keys);
-      return pair;
+      return await deps.sessions.refresh(refreshToken);
     } catch (error) {
-      const guess = error instanceof AuthError && error.code === 'TOKEN_INVALID';
-      if (!guess) await deps.bruteForce.release(keys);
+      if (error instanceof AuthError && error.code === 'TOKEN_INVALID')
+        await deps.bruteForce.recordFailure(keys);
       throw error;
     }
   };

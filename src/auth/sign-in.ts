@@ -31,17 +31,20 @@ export function createSignIn(deps: SignInDeps): SignIn {
   return async (email, password, clientAddress) => {
     const account = emailKeyOf(email);
     const keys = { account, address: clientAddress };
-    // Counted before the check (and given back on success): parallel guesses cannot outrun it.
-    await bruteForce.reserve(keys);
+    await bruteForce.assertAllowed(keys);
     const user = account ? await store.findUserByEmailKey(account) : undefined;
     const check = await hasher.verify(user?.passwordHash, password);
-    if (!user || !check.ok) throw new AuthError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
+    if (!user || !check.ok) {
+      await bruteForce.recordFailure(keys);
+      throw new AuthError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
+    }
     if (check.rehash) await store.updatePasswordHash(user.id, check.rehash);
     const challenge = await deps.mfa.challenge(user);
     // With MFA on, the account's failure count stays until the code is right: else each correct
     // password would reset it, and a thief of the password could guess codes without end.
     if (challenge) {
-      await bruteForce.release(keys);
+      // Still honoured only if the account is not locked now (see recordSuccess).
+      await bruteForce.assertAllowed(keys);
       return { kind: 'mfa', challenge };
     }
     await bruteForce.recordSuccess(keys);

