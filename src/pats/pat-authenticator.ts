@@ -82,11 +82,23 @@ export function createPatAuthenticator(deps: PatAuthenticatorDeps): PatAuthentic
     return entry;
   }
 
+  // Token → keyed hash, for tokens that passed the checksum: a PAT in steady use skips the CRC and
+  // the HMAC, like a JWT skips its signature check. Bounded, least recently used out first.
+  const hashes = new Map<string, string>();
+  function hashOf(token: string): string {
+    let hash = hashes.get(token);
+    if (hash !== undefined) return hash;
+    if (!isWellFormedPat(token, deps.environment))
+      throw tokenInvalid('The personal access token is malformed.');
+    hash = deps.secret.mac('pat', token);
+    if (hashes.size >= CACHE_MAX_ENTRIES) hashes.delete(hashes.keys().next().value as string);
+    hashes.set(token, hash);
+    return hash;
+  }
+
   return {
     async authenticate(token) {
-      if (!isWellFormedPat(token, deps.environment))
-        throw tokenInvalid('The personal access token is malformed.');
-      const entry = await load(deps.secret.mac('pat', token));
+      const entry = await load(hashOf(token));
       if (!entry) throw tokenInvalid('The personal access token is unknown or revoked.');
       const { pat, owner } = entry;
       const seconds = Math.floor(now() / 1000);
