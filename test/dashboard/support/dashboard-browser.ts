@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as OTPAuth from 'otpauth';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../support/chromium.ts';
 import type { DashboardTestServer } from './dashboard-server.ts';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../../test-results/dashboard');
@@ -12,20 +13,9 @@ const SCREENSHOTS = resolve(import.meta.dirname, '../../../test-results/dashboar
  * user opens the issuer's own URL.
  */
 export function launchBrowser(server: DashboardTestServer): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--host-resolver-rules=MAP ${new URL(server.issuer).hostname} 127.0.0.1:${server.port}`,
-    ],
-  });
+  return launchChromium([
+    `--host-resolver-rules=MAP ${new URL(server.issuer).hostname} 127.0.0.1:${server.port}`,
+  ]);
 }
 
 /** A fresh browser profile that trusts the test certificate; a laptop-sized window by default. */
