@@ -2,9 +2,9 @@ import { type DescMessage, getOption, hasOption, type JsonObject, type JsonValue
 import { json as jsonRule } from '../gen/semaswift/auth/v1/options_pb.js';
 
 /**
- * Removes the fields marked `(semaswift.auth.v1.json).omit_empty` when empty, recursively. REST
- * responses are written with every implicit field present (`"pats": []`); this is the one
- * exception, declared in the proto.
+ * Shapes REST JSON, recursively: every implicit field is present (`"pats": []`), fields marked
+ * `(semaswift.auth.v1.json).omit_empty` are left out when empty, and an unset timestamp is `null`
+ * (`"last_used_at": null`) rather than a missing key, so clients find every documented field.
  */
 export function omitEmptyFields(schema: DescMessage, value: JsonValue): JsonValue {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
@@ -12,7 +12,11 @@ export function omitEmptyFields(schema: DescMessage, value: JsonValue): JsonValu
   for (const field of schema.fields) {
     const key = field.name;
     const current = object[key];
-    if (current === undefined) continue;
+    if (current === undefined) {
+      if (field.fieldKind === 'message' && field.message.typeName === 'google.protobuf.Timestamp')
+        object[key] = null;
+      continue;
+    }
     if (hasOption(field, jsonRule) && getOption(field, jsonRule).omitEmpty && isEmpty(current)) {
       delete object[key];
     } else if (field.message) {

@@ -94,7 +94,7 @@ describe('creating a PAT', () => {
       token: agentJwt,
     });
     const mine = listed.body.pats.find((p) => p.id === created.body.id);
-    expect(mine).toMatchObject({ name: 'CI', permissions: ['user:read'] });
+    expect(mine).toMatchObject({ name: 'CI', permissions: ['user:read'], last_used_at: null });
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
     const db = new Database(server.dbPath, { readonly: true });
     const dump = JSON.stringify(db.prepare('SELECT * FROM pats').all());
