@@ -10,6 +10,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
 import { authorizeRequest } from './authorize-request.ts';
 import { createCheckResponseEncoder } from './check-response.ts';
+import { proxiedHeaders } from './proxied-headers.ts';
 import { routePolicyOf } from './route-policy.ts';
 
 /** A unary method of a grpc-js service, (de)serialised with protobuf-es generated schemas. */
@@ -69,7 +70,7 @@ export async function startExtAuthzServer(
       const extensions = call.request.attributes?.contextExtensions ?? {};
       authorizeRequest(
         deps.authenticate,
-        { headers: http?.headers ?? {}, path: http?.path ?? '' },
+        { headers: proxiedHeaders(http), path: http?.path ?? '' },
         routePolicyOf(extensions),
         deps.audience,
       ).then((decision) => {

@@ -195,3 +195,45 @@ describe('ext_authz gRPC Check', () => {
     expect(response.status?.code).toBe(16);
   });
 });
+
+describe('ext_authz with encode_raw_headers (header_map)', () => {
+  let server: TestServer;
+  let client: ReturnType<typeof createCheckClient>;
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = createCheckClient(server.extAuthzPort);
+    await server.createUser({ email: 'raw@example.com', password: PASSWORD, org: 'raw' });
+  });
+  afterAll(async () => {
+    client?.close();
+    await server?.stop();
+  });
+
+  it('reads credentials from header_map with byte values', async () => {
+    const jwt = (await server.login('raw@example.com', PASSWORD)).access_token;
+    const request = envoyCheckRequest({});
+    const http = request.attributes?.request?.http;
+    if (!http) throw new Error('no http attributes');
+    http.headers = {};
+    http.headerMap = {
+      $typeName: 'envoy.config.core.v3.HeaderMap',
+      headers: [
+        {
+          $typeName: 'envoy.config.core.v3.HeaderValue',
+          key: ':path',
+          value: '',
+          rawValue: new TextEncoder().encode('/api/tickets'),
+        },
+        {
+          $typeName: 'envoy.config.core.v3.HeaderValue',
+          key: 'authorization',
+          value: '',
+          rawValue: new TextEncoder().encode(`Bearer ${jwt}`),
+        },
+      ],
+    };
+    expect((await client.check(request)).status?.code).toBe(0);
+    http.headerMap.headers = http.headerMap.headers.slice(0, 1);
+    expect((await client.check(request)).status?.code).toBe(16);
+  });
+});
