@@ -75,7 +75,15 @@ export async function createApp(
     ),
     register(
       TokenService,
-      createTokenService({ introspect: createIntrospect({ verifier, store, delegatedGrants: oauthGrants }) }),
+      createTokenService({
+        introspect: createIntrospect({
+          verifier,
+          store,
+          delegatedGrants: oauthGrants,
+          patAuthenticator: domain.patAuthenticator,
+          audience: config.audience,
+        }),
+      }),
     ),
     register(UserService, createUserService({ users })),
     register(PatService, createPatService({ pats })),

@@ -110,6 +110,7 @@ export async function createDomain(
     mfa,
     users,
     pats,
+    patAuthenticator,
     oauthGrants,
     authenticate,
     async close() {

@@ -23,6 +23,7 @@ export function createTokenService(deps: { introspect: Introspect }): ServiceImp
         roles: result.roles ?? [],
         permissions: result.permissions ?? [],
         scope: result.scope,
+        tokenUse: result.token_use,
       };
     },
   };

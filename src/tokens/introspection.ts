@@ -1,3 +1,5 @@
+import type { PatAuthenticator } from '../pats/pat-authenticator.ts';
+import { looksLikePat } from '../pats/pat-format.ts';
 import type { Principal } from '../principal/principal.ts';
 import type { Store } from '../storage/store.ts';
 import { refreshTokenHash } from './token-signer.ts';
@@ -12,7 +14,10 @@ export interface Introspection {
   exp?: number;
   iat?: number;
   jti?: string;
-  token_type?: 'access_token' | 'refresh_token';
+  /** RFC 6749 §5.1's type, as RFC 7662 asks: what a resource server is shown. */
+  token_type?: 'Bearer';
+  /** What the token is; a refresh token is never a bearer credential for resources. */
+  token_use?: 'access' | 'refresh' | 'pat';
   client_id?: string;
   organization_id?: string;
   roles?: string[];
@@ -25,12 +30,16 @@ export type Introspect = (token: string, caller: Principal) => Promise<Introspec
 const INACTIVE: Introspection = { active: false };
 
 /**
- * Introspects an access or refresh token for a caller, who sees only tokens of its own
+ * Introspects an access token, refresh token or PAT for a caller, who sees only tokens of its own
  * organization: any other token, and every invalid, expired, spent or revoked one, is inactive.
  */
 export function createIntrospect(deps: {
   verifier: TokenVerifier;
   store: Store;
+  /** The same PAT check as every entry point: a PAT is active exactly when it would be accepted. */
+  patAuthenticator: Pick<PatAuthenticator, 'authenticate'>;
+  /** The API audience: what a PAT, which carries none, is for. */
+  audience: string;
   /** Whether the grant behind an OAuth access token still stands (a revoked one is inactive). */
   delegatedGrants?: { assertActive(grantId: string, userId: string): Promise<void> };
 }): Introspect {
@@ -43,7 +52,26 @@ export function createIntrospect(deps: {
       () => false,
     );
   }
+  async function introspectPat(token: string, caller: Principal): Promise<Introspection> {
+    const pat = await deps.patAuthenticator.authenticate(token).catch(() => undefined);
+    if (!pat || pat.organizationId !== caller.organizationId) return INACTIVE;
+    return {
+      active: true,
+      sub: pat.userId,
+      aud: [deps.audience],
+      exp: pat.expiresAt,
+      jti: pat.credentialId,
+      token_type: 'Bearer',
+      token_use: 'pat',
+      organization_id: pat.organizationId,
+      roles: pat.roles,
+      permissions: pat.permissions,
+      scope: pat.permissions.join(' '),
+    };
+  }
+
   return async (token, caller) => {
+    if (looksLikePat(token)) return introspectPat(token, caller);
     const access = await verifier.verifyAccessToken(token).catch(() => undefined);
     if (access) {
       if (access.organization_id !== caller.organizationId) return INACTIVE;
@@ -57,7 +85,8 @@ export function createIntrospect(deps: {
         exp: access.exp,
         iat: access.iat,
         jti: access.jti,
-        token_type: 'access_token',
+        token_type: 'Bearer',
+        token_use: 'access',
         ...(access.client_id ? { client_id: access.client_id } : {}),
         organization_id: access.organization_id,
         roles: access.roles,
@@ -79,7 +108,7 @@ export function createIntrospect(deps: {
       exp: refresh.exp,
       iat: refresh.iat,
       jti: refresh.jti,
-      token_type: 'refresh_token',
+      token_use: 'refresh',
       organization_id: user.organizationId,
     };
   };

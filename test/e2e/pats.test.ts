@@ -200,6 +200,37 @@ describe('using a PAT', () => {
   });
 });
 
+describe('introspecting a PAT', () => {
+  const introspect = (token: string, caller: string) =>
+    api<Record<string, unknown>>(server.baseUrl, '/api/v1/tokens/introspect', {
+      token: caller,
+      json: { token },
+    });
+
+  it('is active with its owner and effective permissions, inactive once revoked or elsewhere', async () => {
+    const pat = (
+      await createPat(agentJwt, { name: 'introspected', expires_at: inDays(3), permissions: ['user:read'] })
+    ).body;
+    const answer = await introspect(pat.token, adminJwt);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      active: true,
+      sub: agentId,
+      jti: pat.id,
+      token_type: 'Bearer',
+      token_use: 'pat',
+      permissions: ['user:read'],
+      scope: 'user:read',
+      exp: Math.floor(Date.parse(pat.expires_at) / 1000),
+    });
+    // The PAT may introspect itself, as any credential may.
+    expect((await introspect(pat.token, pat.token)).body).toMatchObject({ active: true });
+    expect((await introspect(`${pat.token.slice(0, -1)}x`, adminJwt)).body).toEqual({ active: false });
+    await api(server.baseUrl, `/api/v1/pats/${pat.id}`, { method: 'DELETE', token: agentJwt });
+    expect((await introspect(pat.token, adminJwt)).body).toEqual({ active: false });
+  });
+});
+
 describe('revoking a PAT', () => {
   it('takes effect at once, and it disappears from the list', async () => {
     const pat = (await createPat(agentJwt, { name: 'revoke-me', expires_at: inDays(1) })).body;

@@ -110,7 +110,8 @@ describe('POST /api/v1/tokens/introspect', () => {
       exp: claims.exp,
       iat: claims.iat,
       jti: claims.jti,
-      token_type: 'access_token',
+      token_type: 'Bearer',
+      token_use: 'access',
       organization_id: user.organization_id,
       roles: ['agent'],
       permissions: claims.permissions,
@@ -130,7 +131,7 @@ describe('POST /api/v1/tokens/introspect', () => {
     const fresh = await server.login(user.email, PASSWORD);
     expect((await introspect(fresh.refresh_token)).body).toMatchObject({
       active: true,
-      token_type: 'refresh_token',
+      token_use: 'refresh',
     });
     expect((await refresh(fresh.refresh_token)).status).toBe(200);
     expect((await introspect(fresh.refresh_token)).body).toEqual({ active: false });

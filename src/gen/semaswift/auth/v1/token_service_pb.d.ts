@@ -70,7 +70,8 @@ export declare type IntrospectResponse = Message<"semaswift.auth.v1.IntrospectRe
   jti?: string | undefined;
 
   /**
-   * "access_token", "refresh_token" or "pat".
+   * RFC 7662: the RFC 6749 §5.1 type, "Bearer", for an access token or a PAT; absent for a refresh
+   * token, which is not presented to resource servers.
    *
    * @generated from field: optional string token_type = 8;
    */
@@ -102,6 +103,13 @@ export declare type IntrospectResponse = Message<"semaswift.auth.v1.IntrospectRe
    * @generated from field: optional string scope = 13;
    */
   scope?: string | undefined;
+
+  /**
+   * What the token is: "access" (a JWT access token), "refresh" or "pat".
+   *
+   * @generated from field: optional string token_use = 14;
+   */
+  tokenUse?: string | undefined;
 };
 
 /**
