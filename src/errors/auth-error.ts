@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
   | 'ALREADY_EXISTS'
   | 'UNAVAILABLE'
   | 'INTERNAL';
@@ -20,6 +21,8 @@ export interface AuthErrorOptions {
   retryAfterSeconds?: number;
   /** The underlying failure: logged, never sent to the client. */
   cause?: unknown;
+  /** The request carried no credential at all (RFC 6750 §3.1: the challenge then names no error). */
+  credentialMissing?: boolean;
 }
 
 /**
@@ -29,18 +32,24 @@ export interface AuthErrorOptions {
 export class AuthError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterSeconds: number | undefined;
+  readonly credentialMissing: boolean;
 
   constructor(code: ErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuthError';
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.credentialMissing = options.credentialMissing === true;
   }
 }
 
 export const invalidArgument = (message: string): AuthError => new AuthError('INVALID_ARGUMENT', message);
 export const tokenInvalid = (message = 'The token is malformed, revoked or missing.'): AuthError =>
   new AuthError('TOKEN_INVALID', message);
+/** No credential at all: TOKEN_INVALID, whose challenge carries no error code. */
+export const credentialRequired = (
+  message = 'A credential is required: Authorization: Bearer or X-API-Key.',
+): AuthError => new AuthError('TOKEN_INVALID', message, { credentialMissing: true });
 export const tokenExpired = (message = 'The token has expired.'): AuthError =>
   new AuthError('TOKEN_EXPIRED', message);
 export const insufficientPermissions = (missing: readonly string[]): AuthError =>

@@ -21,6 +21,7 @@ const MAPPINGS: Record<ErrorCode, Mapping> = {
   RATE_LIMITED: { httpStatus: 429, grpcCode: Code.ResourceExhausted },
   NOT_FOUND: { httpStatus: 404, grpcCode: Code.NotFound },
   METHOD_NOT_ALLOWED: { httpStatus: 405, grpcCode: Code.Unimplemented },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, grpcCode: Code.InvalidArgument },
   ALREADY_EXISTS: { httpStatus: 409, grpcCode: Code.AlreadyExists },
   UNAVAILABLE: { httpStatus: 503, grpcCode: Code.Unavailable },
   INTERNAL: { httpStatus: 500, grpcCode: Code.Internal },
@@ -44,8 +45,9 @@ export function errorHeaders(error: AuthError): Record<string, string> {
   const headers: Record<string, string> = {};
   const status = httpStatusOf(error.code);
   if (status === 401) {
+    // RFC 6750 §3.1: no error code when the request had no credential, or when it was a password.
     headers['www-authenticate'] =
-      error.code === 'INVALID_CREDENTIALS'
+      error.code === 'INVALID_CREDENTIALS' || error.credentialMissing
         ? 'Bearer'
         : `Bearer error="invalid_token", error_description="${headerSafe(error.message)}"`;
   }

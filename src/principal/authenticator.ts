@@ -1,4 +1,4 @@
-import { tokenInvalid } from '../errors/auth-error.ts';
+import { credentialRequired, tokenInvalid } from '../errors/auth-error.ts';
 import type { PatAuthenticator } from '../pats/pat-authenticator.ts';
 import { looksLikePat } from '../pats/pat-format.ts';
 import type { AccessTokenClaims } from '../tokens/token-types.ts';
@@ -67,7 +67,7 @@ export function extractCredential(source: CredentialSource): string {
   }
   const token = bearer ?? apiKey;
   if (token === undefined) {
-    throw tokenInvalid('A credential is required: Authorization: Bearer or X-API-Key.');
+    throw credentialRequired();
   }
   // X-API-Key is for personal access tokens only: a JWT there is a mistake, not a credential.
   if (apiKey !== undefined && !looksLikePat(apiKey)) {

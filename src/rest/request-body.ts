@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import { invalidArgument } from '../errors/auth-error.ts';
+import { AuthError, invalidArgument } from '../errors/auth-error.ts';
 
 /** Larger bodies are refused: nothing we accept comes near it. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -13,7 +13,9 @@ export async function readJsonObject(
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw invalidArgument(`The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    if (size > MAX_BODY_BYTES) {
+      throw new AuthError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    }
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

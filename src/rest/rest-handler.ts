@@ -21,6 +21,7 @@ import { type RestRoute, restRoutesOf } from './http-rules.ts';
 import { omitEmptyFields } from './json-view.ts';
 import { matchPath } from './path-template.ts';
 import { readJsonObject } from './request-body.ts';
+import { checkRequestJson } from './request-checks.ts';
 
 type UnaryFn = (request: Message, context: HandlerContext) => Promise<unknown>;
 
@@ -73,6 +74,7 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
         pathAndQuery: req.url,
       });
       const input = await requestJson(req, route, bound, url.searchParams);
+      checkRequestJson(route.method.input, input);
       const request = parseRequest(route.method, input);
       const context = createHandlerContext({
         service: route.service,
@@ -143,12 +145,18 @@ function queryFields(method: DescMethod, query: URLSearchParams): Map<string, Js
       ...(field.jsonName === field.name ? [] : query.getAll(field.jsonName)),
     ];
     if (values.length === 0 || field.message) continue;
-    const typed = values.map((v) =>
-      field.fieldKind === 'scalar' && field.scalar === ScalarType.BOOL ? v === 'true' : v,
-    );
+    const isBool = field.fieldKind === 'scalar' && field.scalar === ScalarType.BOOL;
+    const typed = values.map((v) => (isBool ? queryBool(field.name, v) : v));
     out.set(field.name, field.fieldKind === 'list' ? typed : (typed[typed.length - 1] as JsonValue));
   }
   return out;
+}
+
+/** proto3 JSON's booleans: `true` or `false`, nothing that merely looks like one. */
+function queryBool(name: string, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw invalidArgument(`${name} must be true or false.`);
 }
 
 function setPath(target: JsonObject, path: string, value: string): void {

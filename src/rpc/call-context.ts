@@ -1,5 +1,5 @@
 import { createContextKey, type HandlerContext } from '@connectrpc/connect';
-import { tokenInvalid } from '../errors/auth-error.ts';
+import { credentialRequired } from '../errors/auth-error.ts';
 import type { Principal } from '../principal/principal.ts';
 
 /** The verified caller, set by the transport's guard before the handler runs. */
@@ -11,7 +11,7 @@ export const clientAddressKey = createContextKey<string>('unknown', { descriptio
 /** The caller of a non-public RPC; the guard guarantees it is there. */
 export function principalOf(context: HandlerContext): Principal {
   const principal = context.values.get(principalKey);
-  if (!principal) throw tokenInvalid('A credential is required.');
+  if (!principal) throw credentialRequired('A credential is required.');
   return principal;
 }
 

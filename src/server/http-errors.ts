@@ -22,10 +22,12 @@ export function writeJsonError(res: HttpResponse, error: AuthError): void {
     res.destroy();
     return;
   }
-  sendResponse(
-    res,
-    httpStatusOf(error.code),
-    { ...errorHeaders(error), 'content-type': 'application/json', 'cache-control': 'no-store' },
-    JSON.stringify(errorBody(error)),
-  );
+  const headers: Record<string, string> = {
+    ...errorHeaders(error),
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+  };
+  // The rest of an oversized HTTP/1.1 body is never read: the connection cannot carry another request.
+  if (error.code === 'PAYLOAD_TOO_LARGE' && res.req?.httpVersionMajor === 1) headers.connection = 'close';
+  sendResponse(res, httpStatusOf(error.code), headers, JSON.stringify(errorBody(error)));
 }

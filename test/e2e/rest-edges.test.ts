@@ -81,10 +81,18 @@ describe('Connect with JSON, as curl would send it', () => {
 });
 
 describe('oversized requests', () => {
-  it('refuses a 100 KiB body on REST and on Connect, without a 500', async () => {
+  it('refuses a 100 KiB body with 413 on REST (closing an HTTP/1.1 connection) and on Connect, without a 500', async () => {
     const big = JSON.stringify({ email: 'x@example.com', password: 'p'.repeat(100 * 1024) });
-    const rest = await fetch(new URL('/api/v1/auth/login', server.baseUrl), { method: 'POST', body: big });
-    expect(rest.status).toBe(400);
+    const rest = await fetch(new URL('/api/v1/auth/login', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
+    expect(rest.status).toBe(413);
+    expect(await rest.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(rest.headers.get('connection')).toBe('close');
+    // The next request gets a connection of its own and a normal answer.
+    expect((await fetch(new URL('/api/v1/health', server.baseUrl))).status).toBe(200);
     const connect = await fetch(new URL('/semaswift.auth.v1.AuthService/Login', server.baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -92,5 +100,50 @@ describe('oversized requests', () => {
     });
     expect(connect.status).toBeGreaterThanOrEqual(400);
     expect(connect.status).toBeLessThan(500);
+  });
+
+  it('challenges a request without any credential with a bare Bearer (RFC 6750 §3.1)', async () => {
+    const none = await api(server.baseUrl, '/api/v1/users/me');
+    expectError(none, 401, 'TOKEN_INVALID');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    const bad = await api(server.baseUrl, '/api/v1/users/me', { token: 'eyJhbGciOiJub25lIn0.e30.' });
+    expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('refuses an empty list where leaving the field out means the default', async () => {
+    const expires_at = new Date(Date.now() + 86_400_000).toISOString();
+    const pat = await api<{ error: { message: string } }>(server.baseUrl, '/api/v1/pats', {
+      token: jwt,
+      json: { name: 'nothing', expires_at, permissions: [] },
+    });
+    expectError(pat, 400, 'INVALID_ARGUMENT');
+    expect(pat.body.error.message).toMatch(/permissions/);
+    const user = await api(server.baseUrl, '/api/v1/users', {
+      token: jwt,
+      json: { email: 'empty-roles@example.com', password: PASSWORD, roles: [] },
+    });
+    expectError(user, 400, 'INVALID_ARGUMENT');
+  });
+
+  it('refuses a date that does not exist, naming the field', async () => {
+    for (const expires_at of ['2031-02-30T00:00:00Z', '2031-13-01T00:00:00Z', 'next week', 5]) {
+      const response = await api<{ error: { message: string } }>(server.baseUrl, '/api/v1/pats', {
+        token: jwt,
+        json: { name: 'bad date', expires_at },
+      });
+      expectError(response, 400, 'INVALID_ARGUMENT');
+      expect(response.body.error.message).toMatch(/^expires_at /);
+    }
+  });
+
+  it('takes only true or false for a boolean query parameter', async () => {
+    expect((await api(server.baseUrl, '/api/v1/pats?organization=false', { token: jwt })).status).toBe(200);
+    for (const value of ['yes', '1', 'TRUE']) {
+      expectError(
+        await api(server.baseUrl, `/api/v1/pats?organization=${value}`, { token: jwt }),
+        400,
+        'INVALID_ARGUMENT',
+      );
+    }
   });
 });
