@@ -1,12 +1,25 @@
-import type { DescMethod } from '@bufbuild/protobuf';
-import { ConnectError, type ConnectRouter, createContextValues, type Interceptor } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
+import {
+  Code,
+  ConnectError,
+  createConnectRouter,
+  createContextValues,
+  type HandlerContext,
+  type Interceptor,
+} from '@connectrpc/connect';
+import type { UniversalHandler } from '@connectrpc/connect/protocol';
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from '@connectrpc/connect-node';
 import { toConnectError } from '../errors/error-mapping.ts';
 import type { CallGuard } from '../principal/access-policy.ts';
 import { clientAddressKey, principalKey } from '../rpc/call-context.ts';
 import type { RegisteredService } from '../rpc/services.ts';
 import type { ErrorReporter } from '../server/http-errors.ts';
 import type { HttpHandler } from '../server/http-types.ts';
+import { repairResponse } from './wire-repair.ts';
 
 export interface ConnectHandlerDeps {
   services: readonly RegisteredService[];
@@ -17,40 +30,65 @@ export interface ConnectHandlerDeps {
 }
 
 /**
- * Connect, gRPC and gRPC-Web for every service. One interceptor runs the shared guard (credential →
- * principal, the RPC's declared permissions) and maps domain errors once, with ErrorInfo.
+ * Connect, gRPC and gRPC-Web for every service, as connect-node's adapter serves them, with two
+ * differences: the shared guard (credential → principal, the RPC's declared permissions) runs as
+ * the request gate, before the body is read, so an anonymous caller learns nothing from validation
+ * and costs nothing to parse; and responses pass through wire-repair.ts. Domain errors thrown by
+ * handlers are mapped once, with ErrorInfo.
  */
 export function createConnectHandler(deps: ConnectHandlerDeps): HttpHandler {
-  const guardInterceptor: Interceptor = (next) => async (req) => {
+  const toError = (error: unknown) =>
+    error instanceof ConnectError ? error : toConnectError(deps.reportError(error));
+
+  const requestGate = async (context: HandlerContext) => {
     try {
-      const url = new URL(req.url);
-      const principal = await deps.guard(req.method as DescMethod, {
-        authorization: req.header.get('authorization'),
-        apiKey: req.header.get('x-api-key'),
+      const url = new URL(context.url);
+      const principal = await deps.guard(context.method, {
+        authorization: context.requestHeader.get('authorization'),
+        apiKey: context.requestHeader.get('x-api-key'),
         pathAndQuery: url.pathname + url.search,
       });
-      req.contextValues.set(principalKey, principal);
+      context.values.set(principalKey, principal);
+    } catch (error) {
+      throw toError(error);
+    }
+  };
+  const mapErrors: Interceptor = (next) => async (req) => {
+    try {
       return await next(req);
     } catch (error) {
-      if (error instanceof ConnectError) throw error;
-      throw toConnectError(deps.reportError(error));
+      throw toError(error);
     }
   };
 
-  type AdapterFallback = NonNullable<Parameters<typeof connectNodeAdapter>[0]['fallback']>;
-  return connectNodeAdapter({
-    routes: (router: ConnectRouter) => {
-      for (const { service, impl } of deps.services) router.service(service, impl);
-    },
-    interceptors: [guardInterceptor],
+  const router = createConnectRouter({
+    interceptors: [mapErrors],
+    requestGate,
     // Connect's JSON speaks the contract's snake_case names (`access_token`); every proto3 JSON
     // parser, Connect's clients included, reads them.
     jsonOptions: { useProtoFieldName: true },
     // Nothing we accept comes near this; larger messages are refused before they are buffered.
     readMaxBytes: 64 * 1024,
-    contextValues: (req) =>
-      createContextValues().set(clientAddressKey, req.socket?.remoteAddress ?? 'unknown'),
-    // connect-node's response type differs from Node's only in `write`'s callback typing.
-    fallback: deps.fallback as unknown as AdapterFallback,
-  }) as unknown as HttpHandler;
+    acceptCompression: [compressionGzip, compressionBrotli],
+  });
+  for (const { service, impl } of deps.services) router.service(service, impl);
+  const byPath = new Map<string, UniversalHandler>(router.handlers.map((h) => [h.requestPath, h]));
+
+  return (req, res) => {
+    const handler = byPath.get(req.url?.split('?', 1)[0] ?? '');
+    if (!handler) {
+      deps.fallback(req, res);
+      return;
+    }
+    const contextValues = createContextValues().set(clientAddressKey, req.socket?.remoteAddress ?? 'unknown');
+    const request = universalRequestFromNodeRequest(req, res, undefined, contextValues);
+    handler(request)
+      .then((response) => repairResponse(request, response))
+      .then((response) => universalResponseToNodeResponse(response, res))
+      .catch((reason: unknown) => {
+        // The client went away: nothing to answer. Anything else is a bug of ours, logged.
+        if (ConnectError.from(reason).code === Code.Aborted) return;
+        deps.reportError(reason);
+      });
+  };
 }
