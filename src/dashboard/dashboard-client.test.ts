@@ -35,12 +35,35 @@ describe('the dashboard client registration', () => {
     });
   });
 
-  it('reports a registration made under another issuer', async () => {
+  it('follows the issuer when the service moves', async () => {
+    store = await openStore(':memory:');
+    const logger = pino({ level: 'silent' });
+    await ensureDashboardClient(store, { issuer: 'http://localhost:8080', logger });
+    await ensureDashboardClient(store, { issuer: ISSUER, logger });
+    expect(await store.findOAuthClient(DASHBOARD_CLIENT_ID)).toMatchObject({
+      secretHash: null,
+      firstParty: true,
+      redirectUris: ['https://auth.example.com/dashboard/callback'],
+    });
+  });
+
+  it('leaves alone, and reports, a confidential client that took the id', async () => {
     store = await openStore(':memory:');
     const lines: string[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => lines.push(line) });
-    await ensureDashboardClient(store, { issuer: 'http://localhost:8080', logger });
+    await store.createOAuthClient({
+      id: DASHBOARD_CLIENT_ID,
+      name: 'Impostor',
+      secretHash: 'sha256:abc',
+      redirectUris: ['https://elsewhere.example/cb'],
+      scopes: ['openid'],
+      firstParty: false,
+      createdAt: 1,
+    });
     await ensureDashboardClient(store, { issuer: ISSUER, logger });
-    expect(lines.join('')).toMatch(/registered differently/);
+    expect((await store.findOAuthClient(DASHBOARD_CLIENT_ID))?.redirectUris).toEqual([
+      'https://elsewhere.example/cb',
+    ]);
+    expect(lines.join('')).toMatch(/confidential client holds the dashboard client id/);
   });
 });

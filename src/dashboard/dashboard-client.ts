@@ -36,13 +36,13 @@ export function dashboardClientRecord(issuer: string, now: number): OAuthClientR
 }
 
 /**
- * Registers the dashboard client at start-up unless it is there. Replicas starting together race
- * to create it; the loser finds the winner's. A registration made under another issuer (the
- * service moved) cannot be updated through the store, so it is reported: the dashboard's sign-in
- * would fail with `invalid_redirect_uri` until it is fixed.
+ * Registers the dashboard client at start-up, or brings its registration up to date: it is ours,
+ * so its redirect URI follows this server's `--issuer` (the service moved) and its scopes follow
+ * this version's permissions. Replicas starting together race to create it; the loser finds the
+ * winner's.
  */
 export async function ensureDashboardClient(
-  store: Pick<OAuthStore, 'findOAuthClient' | 'createOAuthClient'>,
+  store: Pick<OAuthStore, 'findOAuthClient' | 'createOAuthClient' | 'updateOAuthClientRegistration'>,
   options: { issuer: string; logger: Logger; now?: number },
 ): Promise<void> {
   const wanted = dashboardClientRecord(options.issuer, options.now ?? Math.floor(Date.now() / 1000));
@@ -59,13 +59,24 @@ export async function ensureDashboardClient(
   const same = (a: readonly string[], b: readonly string[]) =>
     a.length === b.length && a.every((x) => b.includes(x));
   if (
-    !same(found.redirectUris, wanted.redirectUris) ||
-    !same(found.scopes, wanted.scopes) ||
-    !found.firstParty
+    same(found.redirectUris, wanted.redirectUris) &&
+    same(found.scopes, wanted.scopes) &&
+    found.firstParty &&
+    found.secretHash === null
   ) {
-    options.logger.error(
-      { clientId: DASHBOARD_CLIENT_ID, registered: found.redirectUris, expected: wanted.redirectUris },
-      'the dashboard client was registered differently (another --issuer?); dashboard sign-in will fail',
-    );
+    return;
   }
+  if (found.secretHash !== null) {
+    // Someone registered a confidential client under our id: not ours to rewrite.
+    options.logger.error(
+      { clientId: DASHBOARD_CLIENT_ID },
+      'a confidential client holds the dashboard client id; dashboard sign-in will fail',
+    );
+    return;
+  }
+  await store.updateOAuthClientRegistration(wanted);
+  options.logger.info(
+    { clientId: DASHBOARD_CLIENT_ID, was: found.redirectUris, now: wanted.redirectUris },
+    'updated the dashboard client registration for this issuer',
+  );
 }

@@ -73,6 +73,13 @@ export interface OAuthStore {
   /** Registers a client; rejects when the id is taken. */
   createOAuthClient(client: OAuthClientRecord): Promise<void>;
   findOAuthClient(clientId: string): Promise<OAuthClientRecord | undefined>;
+  /**
+   * Replaces what a client may do (name, redirect URIs, scopes, first party); its id, secret and
+   * creation time stay. Resolves false when there is no such client.
+   */
+  updateOAuthClientRegistration(
+    client: Pick<OAuthClientRecord, 'id' | 'name' | 'redirectUris' | 'scopes' | 'firstParty'>,
+  ): Promise<boolean>;
 
   /** Records (replacing) what the user allowed the client. */
   saveOAuthConsent(consent: OAuthConsentRecord): Promise<void>;

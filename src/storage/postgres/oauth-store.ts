@@ -96,6 +96,11 @@ const insertClient = statement(
   'oauth.insert-client',
   `INSERT INTO oauth_clients (${CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4::text[], $5::text[], $6, $7)`,
 );
+const updateClient = statement(
+  'oauth.update-client',
+  `UPDATE oauth_clients SET name = $2, redirect_uris = $3::text[], scopes = $4::text[], first_party = $5
+   WHERE id = $1`,
+);
 const clientById = statement<ClientRow>(
   'oauth.client-by-id',
   `SELECT ${CLIENT_COLUMNS} FROM oauth_clients WHERE id = $1`,
@@ -159,6 +164,16 @@ export function createPostgresOAuthStore(pool: Pool): OAuthStore {
     async findOAuthClient(clientId) {
       const row = await queryFirst(pool, clientById, [clientId]);
       return row && toClient(row);
+    },
+    async updateOAuthClientRegistration(client) {
+      const updated = await execute(pool, updateClient, [
+        client.id,
+        client.name,
+        client.redirectUris,
+        client.scopes,
+        client.firstParty,
+      ]);
+      return updated > 0;
     },
     async saveOAuthConsent(consent) {
       await execute(pool, saveConsent, [consent.userId, consent.clientId, consent.scopes, consent.grantedAt]);

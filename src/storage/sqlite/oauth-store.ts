@@ -86,6 +86,10 @@ export function createSqliteOAuthStore(db: Database.Database): OAuthStore {
     `INSERT INTO oauth_clients (id, name, secret_hash, redirect_uris, scopes, first_party, created_at)
      VALUES (@id, @name, @secret_hash, @redirect_uris, @scopes, @first_party, @created_at)`,
   );
+  const updateClient = db.prepare(
+    `UPDATE oauth_clients SET name = @name, redirect_uris = @redirect_uris, scopes = @scopes,
+       first_party = @first_party WHERE id = @id`,
+  );
   const clientById = db.prepare<[string], ClientRow>(
     'SELECT id, name, secret_hash, redirect_uris, scopes, first_party, created_at FROM oauth_clients WHERE id = ?',
   );
@@ -147,6 +151,16 @@ export function createSqliteOAuthStore(db: Database.Database): OAuthStore {
     async findOAuthClient(clientId) {
       const row = clientById.get(clientId);
       return row && toClient(row);
+    },
+    async updateOAuthClientRegistration(client) {
+      const result = updateClient.run({
+        id: client.id,
+        name: client.name,
+        redirect_uris: JSON.stringify(client.redirectUris),
+        scopes: JSON.stringify(client.scopes),
+        first_party: client.firstParty ? 1 : 0,
+      });
+      return result.changes > 0;
     },
     async saveOAuthConsent(consent: OAuthConsentRecord) {
       saveConsent.run({

@@ -150,6 +150,25 @@ export function oauthCases(store: () => Store): void {
     await expect(store().createOAuthClient(aClient({ id: confidential.id }))).rejects.toThrow();
   });
 
+  it('updates what a client may do, keeping its secret and creation time', async () => {
+    const client = aClient();
+    await store().createOAuthClient(client);
+    const changed = {
+      id: client.id,
+      name: 'Renamed',
+      redirectUris: ['https://moved.example/callback'],
+      scopes: ['openid'],
+      firstParty: true,
+    };
+    expect(await store().updateOAuthClientRegistration(changed)).toBe(true);
+    expect(await store().findOAuthClient(client.id)).toEqual({
+      ...changed,
+      secretHash: client.secretHash,
+      createdAt: client.createdAt,
+    });
+    expect(await store().updateOAuthClientRegistration({ ...changed, id: 'cli_unknown' })).toBe(false);
+  });
+
   it('remembers a consent per user and client, replacing the earlier one', async () => {
     const user = await givenUser(store());
     const [a, b] = [aClient(), aClient()];
