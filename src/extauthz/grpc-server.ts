@@ -13,6 +13,16 @@ import { createCheckResponseEncoder } from './check-response.ts';
 import { proxiedHeaders } from './proxied-headers.ts';
 import { routePolicyOf } from './route-policy.ts';
 
+/**
+ * What a request that is not the method's protobuf message decodes to. grpc-js answers INTERNAL
+ * when a deserializer throws, which blames us for the caller's bytes; handlers answer
+ * INVALID_ARGUMENT for this instead.
+ */
+const UNDECODABLE = Symbol('undecodable request');
+type Decoded<I extends DescMessage> = MessageShape<I> | typeof UNDECODABLE;
+
+const invalidArgument = { code: grpc.status.INVALID_ARGUMENT, details: 'The request is not valid protobuf.' };
+
 /** A unary method of a grpc-js service, (de)serialised with protobuf-es generated schemas. */
 function unary<I extends DescMessage, O extends DescMessage>(path: string, input: I, output: O) {
   return {
@@ -20,7 +30,13 @@ function unary<I extends DescMessage, O extends DescMessage>(path: string, input
     requestStream: false,
     responseStream: false,
     requestSerialize: (message: MessageShape<I>) => Buffer.from(toBinary(input, message)),
-    requestDeserialize: (bytes: Buffer) => fromBinary(input, bytes),
+    requestDeserialize: (bytes: Buffer): Decoded<I> => {
+      try {
+        return fromBinary(input, bytes);
+      } catch {
+        return UNDECODABLE;
+      }
+    },
     responseSerialize: (message: MessageShape<O>) => Buffer.from(toBinary(output, message)),
     responseDeserialize: (bytes: Buffer) => fromBinary(output, bytes),
   } as const;
@@ -63,11 +79,17 @@ export async function startExtAuthzServer(
   const encode = createCheckResponseEncoder();
   server.addService(AUTHORIZATION, {
     check: (
-      call: grpc.ServerUnaryCall<MessageShape<typeof CheckRequestSchema>, unknown>,
+      call: grpc.ServerUnaryCall<Decoded<typeof CheckRequestSchema>, unknown>,
       callback: grpc.sendUnaryData<unknown>,
     ) => {
-      const http = call.request.attributes?.request?.http;
-      const extensions = call.request.attributes?.contextExtensions ?? {};
+      const { request } = call;
+      if (request === UNDECODABLE) {
+        deps.metrics.extAuthzChecks.inc({ result: 'INVALID_ARGUMENT', method: 'none' });
+        callback(invalidArgument);
+        return;
+      }
+      const http = request.attributes?.request?.http;
+      const extensions = request.attributes?.contextExtensions ?? {};
       authorizeRequest(
         deps.authenticate,
         { headers: proxiedHeaders(http), path: http?.path ?? '' },
@@ -84,9 +106,13 @@ export async function startExtAuthzServer(
   });
   server.addService(HEALTH, {
     check: (
-      call: grpc.ServerUnaryCall<MessageShape<typeof HealthCheckRequestSchema>, unknown>,
+      call: grpc.ServerUnaryCall<Decoded<typeof HealthCheckRequestSchema>, unknown>,
       callback: grpc.sendUnaryData<unknown>,
     ) => {
+      if (call.request === UNDECODABLE) {
+        callback(invalidArgument);
+        return;
+      }
       const known = ['', 'envoy.service.auth.v3.Authorization'];
       if (!known.includes(call.request.service)) {
         callback({ code: grpc.status.NOT_FOUND, details: 'unknown service' });

@@ -3,7 +3,9 @@
  * (Envoy passes them verbatim). Unknown keys are ignored, so Envoy configs can carry their own.
  *
  * - `required_permissions`: comma-separated; the credential must hold every one (else 403).
- * - `allow_pat`: `false` refuses personal access tokens on this route (403).
+ * - `allow_pat`: when present, only `true` (any case, spaces trimmed) lets personal access tokens
+ *   through; any other value (`false`, `0`, `no`, a typo, empty) refuses them (403). A key someone
+ *   wrote to restrict a route must never widen it because its value was misspelt.
  * - `audience`: the credential's audience must include it (else 403).
  */
 export interface RoutePolicy {
@@ -28,7 +30,7 @@ export function routePolicyOf(extensions: Readonly<Record<string, string>>): Rou
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean),
-    allowPat: allowPat?.trim().toLowerCase() !== 'false',
+    allowPat: allowPat === undefined || allowPat.trim().toLowerCase() === 'true',
     audience: audience || undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -5,6 +6,40 @@ import { activeSigningKey, signAccessToken } from '../support/tokens.ts';
 import { createCheckClient, envoyCheckRequest, headersOf } from './check-client.ts';
 
 const PASSWORD = 'ext-authz-password-1';
+
+/**
+ * One gRPC call written by hand over node:http2, so its message can be bytes no gRPC client
+ * would send; answers the grpc-status, from the trailers or a trailers-only response.
+ */
+async function rawGrpcStatus(port: number, path: string, message: Uint8Array): Promise<string | undefined> {
+  const session = connect(`http://127.0.0.1:${port}`);
+  try {
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    // Length-prefixed message: no compression flag, 4-byte big-endian length.
+    const frame = Buffer.alloc(5 + message.length);
+    frame.writeUInt32BE(message.length, 1);
+    frame.set(message, 5);
+    stream.end(frame);
+    return await new Promise((resolve, reject) => {
+      let status: string | undefined;
+      const read = (headers: Record<string, unknown>) => {
+        if (typeof headers['grpc-status'] === 'string') status = headers['grpc-status'];
+      };
+      stream.on('response', read);
+      stream.on('trailers', read);
+      stream.on('error', reject);
+      stream.on('close', () => resolve(status));
+      stream.resume();
+    });
+  } finally {
+    session.close();
+  }
+}
 const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
 
 describe('ext_authz gRPC Check', () => {
@@ -172,6 +207,42 @@ describe('ext_authz gRPC Check', () => {
     expect(otherAudience.status?.code).toBe(7);
   });
 
+  it.each(['false', 'FALSE', '0', 'no', 'off', 'flase', '', ' '])(
+    'refuses PATs when allow_pat is %j (only "true" allows them)',
+    async (value) => {
+      const pat403 = await client.check(
+        envoyCheckRequest({ headers: { 'x-api-key': pat }, contextExtensions: { allow_pat: value } }),
+      );
+      expect(pat403.status?.code).toBe(7);
+      const withJwt = await client.check(
+        envoyCheckRequest({
+          headers: { authorization: `Bearer ${jwt}` },
+          contextExtensions: { allow_pat: value },
+        }),
+      );
+      expect(withJwt.status?.code).toBe(0);
+    },
+  );
+
+  it.each(['true', 'TRUE', ' True '])('allows PATs when allow_pat is %j', async (value) => {
+    const response = await client.check(
+      envoyCheckRequest({ headers: { 'x-api-key': pat }, contextExtensions: { allow_pat: value } }),
+    );
+    expect(response.status?.code).toBe(0);
+  });
+
+  it.each([['/envoy.service.auth.v3.Authorization/Check'], ['/grpc.health.v1.Health/Check']])(
+    'answers INVALID_ARGUMENT to %s with a message that is not protobuf',
+    async (path) => {
+      expect(await rawGrpcStatus(server.extAuthzPort, path, new Uint8Array([0xff, 0xff, 0xff]))).toBe('3');
+      // The same hand-written call with a valid (empty) message gets an answer, and the port still serves.
+      expect(await rawGrpcStatus(server.extAuthzPort, path, new Uint8Array())).toBe('0');
+      expect(
+        (await client.check(envoyCheckRequest({ headers: { authorization: `Bearer ${jwt}` } }))).status?.code,
+      ).toBe(0);
+    },
+  );
+
   it('refuses a revoked PAT at once', async () => {
     const created = await api<{ token: string; id: string }>(server.baseUrl, '/api/v1/pats', {
       token: jwt,
@@ -235,5 +306,26 @@ describe('ext_authz with encode_raw_headers (header_map)', () => {
     expect((await client.check(request)).status?.code).toBe(0);
     http.headerMap.headers = http.headerMap.headers.slice(0, 1);
     expect((await client.check(request)).status?.code).toBe(16);
+  });
+
+  it('refuses Authorization sent twice, whichever comes first', async () => {
+    const jwt = (await server.login('raw@example.com', PASSWORD)).access_token;
+    const header = (value: string) => ({
+      $typeName: 'envoy.config.core.v3.HeaderValue' as const,
+      key: 'authorization',
+      value: '',
+      rawValue: new TextEncoder().encode(value),
+    });
+    for (const values of [
+      [`Bearer ${jwt}`, 'Bearer junk'],
+      ['Bearer junk', `Bearer ${jwt}`],
+    ]) {
+      const request = envoyCheckRequest({});
+      const http = request.attributes?.request?.http;
+      if (!http) throw new Error('no http attributes');
+      http.headers = {};
+      http.headerMap = { $typeName: 'envoy.config.core.v3.HeaderMap', headers: values.map(header) };
+      expect((await client.check(request)).status?.code).toBe(16);
+    }
   });
 });

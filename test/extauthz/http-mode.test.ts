@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -18,6 +19,30 @@ function envoyHttpCheck(base: string, path: string, headers: Record<string, stri
       'x-request-id': '0f5a7c1e-0000-4000-8000-000000000001',
       ...headers,
     },
+  });
+}
+
+/**
+ * The same check over node:http, which sends a header given as an array as that many header
+ * lines: a proxy forwarding a client's repeated header does the same (fetch would join them).
+ */
+function envoyHttpCheckRepeated(
+  base: string,
+  path: string,
+  headers: Record<string, string | string[]>,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(`/ext_authz${path}`, base), { method: 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -58,6 +83,48 @@ describe('ext_authz HTTP mode', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-semaswift-auth-method')).toBe('pat');
     expect(response.headers.get('x-envoy-auth-headers-to-remove')).toBe('x-api-key');
+  });
+
+  it('overwrites client-sent identity headers and asks Envoy to remove its other x-semaswift-* ones', async () => {
+    const response = await envoyHttpCheck(server.baseUrl, '/api/tickets', {
+      authorization: `Bearer ${jwt}`,
+      'x-semaswift-user-id': 'usr_admin',
+      'x-semaswift-roles': 'admin',
+      'x-semaswift-tenant': 'org_other',
+      'X-Semaswift-Impersonate': 'usr_admin',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-semaswift-user-id')).toBe(userId);
+    expect(response.headers.get('x-semaswift-roles')).toBe('agent');
+    const removed = response.headers.get('x-envoy-auth-headers-to-remove')?.split(',') ?? [];
+    expect(removed.sort()).toEqual(['x-semaswift-impersonate', 'x-semaswift-tenant']);
+  });
+
+  it.each([
+    ['a valid token first', (valid: string) => [`Bearer ${valid}`, 'Bearer junk']],
+    ['a valid token second', (valid: string) => ['Bearer junk', `Bearer ${valid}`]],
+    ['the same token twice', (valid: string) => [`Bearer ${valid}`, `Bearer ${valid}`]],
+  ])('refuses Authorization sent twice (%s) with 401 TOKEN_INVALID', async (_, values) => {
+    const response = await envoyHttpCheckRepeated(server.baseUrl, '/api/tickets', {
+      authorization: values(jwt),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(response.headers['x-semaswift-user-id']).toBeUndefined();
+    expect(JSON.parse(response.body)).toEqual({
+      error: { code: 'TOKEN_INVALID', message: expect.any(String) },
+    });
+  });
+
+  it('refuses X-API-Key sent twice with 401 TOKEN_INVALID, and takes each header once', async () => {
+    const twice = await envoyHttpCheckRepeated(server.baseUrl, '/api/tickets', { 'x-api-key': [pat, pat] });
+    expect(twice.status).toBe(401);
+    expect(JSON.parse(twice.body).error.code).toBe('TOKEN_INVALID');
+    const once = await envoyHttpCheckRepeated(server.baseUrl, '/api/tickets', {
+      'x-api-key': pat,
+      authorization: `Bearer ${pat}`,
+    });
+    expect(once.status).toBe(200);
   });
 
   it('denies without a credential with the contract body and WWW-Authenticate', async () => {
