@@ -1,7 +1,7 @@
-import { ConfigError, parseCommandLine, resolveConfig } from '../config/config.ts';
+import { ConfigError } from '../config/config.ts';
 import { generateClientId, generateClientSecret, hashClientSecret } from '../oauth/client-secret.ts';
 import { DEFAULT_CLIENT_SCOPES, KNOWN_SCOPES } from '../oauth/scopes.ts';
-import { openStore } from '../storage/open-store.ts';
+import { type Command, DB_FLAG_LINE, flagLines, openCommandStore, requireFlags } from './command.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Schemes a browser would run or read locally instead of handing to an app. */
@@ -33,43 +33,60 @@ function checkRedirectUri(uri: string): string {
  * the client may request (default: openid profile email offline_access); `--first-party` skips
  * the consent page, for the platform's own apps.
  */
-export async function clientCreate(args: string[]) {
-  const { values } = parseCommandLine(args, {
+export const clientCreate: Command = {
+  name: 'client create',
+  summary: 'register an OAuth client',
+  usage: `Usage: semaswift-auth client create --name N --redirect-uri URI [--redirect-uri URI]… [--public] [--scope S]… [--first-party] [--db DB]
+
+Registers an OAuth client and prints {"client_id","client_secret"}, the only time the secret is
+shown ({"client_id"} alone with --public).
+
+${flagLines([
+  ['--name N', 'shown on the consent page; at most 100 characters'],
+  ['--redirect-uri URI', 'https, http on loopback, or an app scheme; repeatable'],
+  ['--public', 'a browser or native app: no secret, PKCE required'],
+  ['--scope S', `repeatable; default ${DEFAULT_CLIENT_SCOPES.join(' ')}`],
+  ['--first-party', 'skip the consent page, for the platform’s own apps'],
+  DB_FLAG_LINE,
+])}`,
+  flags: {
+    db: { type: 'string' },
     name: { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true },
     public: { type: 'boolean' },
     scope: { type: 'string', multiple: true },
     'first-party': { type: 'boolean' },
-  });
-  const name = typeof values.name === 'string' ? values.name.normalize('NFC').trim() : '';
-  if (!name || name.length > 100)
-    throw new ConfigError('client create needs --name (at most 100 characters).');
-  const redirectUris = [...new Set((values['redirect-uri'] as string[] | undefined) ?? [])].map(
-    checkRedirectUri,
-  );
-  if (redirectUris.length === 0) throw new ConfigError('client create needs at least one --redirect-uri.');
-  const scopes = [...new Set((values.scope as string[] | undefined) ?? DEFAULT_CLIENT_SCOPES)];
-  const unknown = scopes.filter((scope) => !KNOWN_SCOPES.includes(scope));
-  if (unknown.length > 0) {
-    throw new ConfigError(`Unknown scope: ${unknown.join(', ')}. Scopes: ${KNOWN_SCOPES.join(', ')}.`);
-  }
-  const isPublic = values.public === true;
-  const secret = isPublic ? undefined : generateClientSecret();
+  },
+  async run(values) {
+    requireFlags(values, ['name', 'redirect-uri']);
+    const name = (values.name as string).normalize('NFC').trim();
+    if (name.length > 100) throw new ConfigError('--name must be at most 100 characters.');
+    const redirectUris = [...new Set(values['redirect-uri'] as string[])].map(checkRedirectUri);
+    const scopes = [...new Set((values.scope as string[] | undefined) ?? DEFAULT_CLIENT_SCOPES)];
+    const unknown = scopes.filter((scope) => !KNOWN_SCOPES.includes(scope));
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        `Unknown scope (--scope): ${unknown.join(', ')}. Scopes: ${KNOWN_SCOPES.join(', ')}.`,
+      );
+    }
+    const isPublic = values.public === true;
+    const secret = isPublic ? undefined : generateClientSecret();
 
-  const store = await openStore(resolveConfig(values as Record<string, string>).db);
-  try {
-    const id = generateClientId();
-    await store.createOAuthClient({
-      id,
-      name,
-      secretHash: secret === undefined ? null : hashClientSecret(secret),
-      redirectUris,
-      scopes,
-      firstParty: values['first-party'] === true,
-      createdAt: Math.floor(Date.now() / 1000),
-    });
-    return secret === undefined ? { client_id: id } : { client_id: id, client_secret: secret };
-  } finally {
-    await store.close();
-  }
-}
+    const store = await openCommandStore(values);
+    try {
+      const id = generateClientId();
+      await store.createOAuthClient({
+        id,
+        name,
+        secretHash: secret === undefined ? null : hashClientSecret(secret),
+        redirectUris,
+        scopes,
+        firstParty: values['first-party'] === true,
+        createdAt: Math.floor(Date.now() / 1000),
+      });
+      return secret === undefined ? { client_id: id } : { client_id: id, client_secret: secret };
+    } finally {
+      await store.close();
+    }
+  },
+};

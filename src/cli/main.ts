@@ -1,33 +1,68 @@
 #!/usr/bin/env node
-import { ConfigError, parseCommandLine, resolveConfig } from '../config/config.ts';
-import { createLogger } from '../observability/logger.ts';
-import { serve } from '../server/serve.ts';
+import { parseCommandLine, UsageError } from '../config/command-line.ts';
+import { ConfigError, flagTableOf, OPTIONS, resolveConfig } from '../config/config.ts';
+import { AuthError } from '../errors/auth-error.ts';
 import { clientCreate } from './client-create.ts';
+import { type Command, flagLines, serverFlagLines } from './command.ts';
 import { keysRotate } from './keys-rotate.ts';
 import { userCreate } from './user-create.ts';
 
-const USAGE = `Usage:
-  semaswift-auth serve [--port N] [--db PATH|postgres://…] [--issuer URL] …
-  semaswift-auth user create --email E --password P --org ORG [--role R]… [--name N]
-  semaswift-auth keys rotate
-  semaswift-auth client create --name N --redirect-uri URI [--redirect-uri URI]… [--public] [--scope S]… [--first-party]
-Every flag has an environment twin: --access-token-ttl → SEMASWIFT_ACCESS_TOKEN_TTL.`;
+const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the server',
+  usage: `Usage: semaswift-auth serve [flags]
+
+Runs the server. Every flag has an environment twin (--access-token-ttl ↔
+SEMASWIFT_ACCESS_TOKEN_TTL); flags win.
+
+${serverFlagLines()}`,
+  flags: flagTableOf(OPTIONS),
+  async run(values) {
+    await runServer(resolveConfig(values));
+  },
+};
+
+const COMMANDS: readonly Command[] = [serveCommand, userCreate, clientCreate, keysRotate];
+
+const USAGE = `Usage: semaswift-auth <command> [flags]
+
+${flagLines(COMMANDS.map((c) => [c.name, c.summary]))}
+
+semaswift-auth <command> --help lists the command's flags.`;
+
+/** The command being run, so that an error line names it and points at its `--help`. */
+let current: Command | undefined;
 
 async function main(argv: string[]): Promise<void> {
-  const [command, sub, ...rest] = argv;
-  if (command === 'serve') return runServer([sub, ...rest].filter((a): a is string => a !== undefined));
-  if (command === 'user' && sub === 'create') return print(await userCreate(rest));
-  if (command === 'keys' && sub === 'rotate') return print(await keysRotate(rest));
-  if (command === 'client' && sub === 'create') return print(await clientCreate(rest));
-  if (command === undefined || command === '--help' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+  const found = COMMANDS.find((c) => c.name.split(' ').every((word, i) => argv[i] === word));
+  if (found === undefined) {
+    const [first] = argv;
+    if (first === undefined || first === 'help' || argv.some((a) => a === '--help' || a === '-h')) {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    }
+    if (first.startsWith('-')) throw new UsageError(`a command comes before ${first}`);
+    const near = COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name);
+    if (near.length === 0) throw new UsageError(`unknown command "${first}"`);
+    const typed = argv[1] === undefined || argv[1].startsWith('-') ? first : `${first} ${argv[1]}`;
+    throw new UsageError(`unknown command "${typed}" (did you mean ${near.join(' or ')}?)`);
+  }
+  current = found;
+  const line = parseCommandLine(argv.slice(found.name.split(' ').length), found.flags);
+  if (line.help) {
+    process.stdout.write(`${found.usage}\n`);
     return;
   }
-  throw new ConfigError(`Unknown command "${[command, sub].filter(Boolean).join(' ')}".\n${USAGE}`);
+  const result = await found.run(line.values);
+  if (result !== undefined) process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-async function runServer(args: string[]): Promise<void> {
-  const config = resolveConfig(parseCommandLine(args).values);
+async function runServer(config: ReturnType<typeof resolveConfig>): Promise<void> {
+  // Loaded here, not at the top: `--help` and the admin commands need none of the server.
+  const [{ createLogger }, { serve }] = await Promise.all([
+    import('../observability/logger.ts'),
+    import('../server/serve.ts'),
+  ]);
   const logger = createLogger(config.logLevel);
   const server = await serve(config, logger);
   const stop = (signal: string) => {
@@ -44,12 +79,21 @@ async function runServer(args: string[]): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-function print(result: unknown): void {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+/**
+ * 2 for anything the caller typed wrong (the value of a flag or variable included), 1 for a
+ * failure of the run itself (the database unreachable, the email already taken).
+ */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ConfigError) return 2;
+  if (error instanceof AuthError && error.code === 'INVALID_ARGUMENT') return 2;
+  return 1;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`semaswift-auth: ${message}\n`);
-  process.exit(error instanceof ConfigError ? 2 : 1);
+  const message = (error instanceof Error ? error.message : String(error)).replaceAll('\n', ' ');
+  const command = current ? `${current.name} ` : '';
+  const hint = error instanceof UsageError ? `; see semaswift-auth ${command}--help` : '';
+  // One line, naming the command: a script's log shows it without context.
+  process.stderr.write(`semaswift-auth: ${command ? `${current?.name}: ` : ''}${message}${hint}\n`);
+  process.exit(exitCodeOf(error));
 });
