@@ -6,10 +6,12 @@ const isWebUri = (uri: string): boolean => /^https?:\/\//i.test(uri);
 
 /**
  * A stored client as oidc-provider's client metadata. Every client uses the code flow only, with
- * refresh tokens (issued only for `offline_access`), RS256 ID tokens that always carry `auth_time`.
- * A confidential client may authenticate with `client_secret_basic` or `client_secret_post`
- * (oidc-provider accepts either for a client registered with one); its `client_secret` is the
- * stored hash, which `compareClientSecret` (create-provider.ts) checks secrets against.
+ * refresh tokens (issued only for `offline_access`) and RS256 ID tokens. `auth_time` rides on the
+ * `openid` scope (provider-config.ts), not on `require_auth_time`, which would make oidc-provider
+ * refuse plain OAuth 2.0 requests (no `openid`, no ID token). A confidential client may
+ * authenticate with `client_secret_basic` or `client_secret_post` (oidc-provider accepts either
+ * for a client registered with one); its `client_secret` is the stored hash, which
+ * `compareClientSecret` (create-provider.ts) checks secrets against.
  */
 export function clientMetadataOf(client: OAuthClientRecord): AdapterPayload {
   return {
@@ -17,14 +19,13 @@ export function clientMetadataOf(client: OAuthClientRecord): AdapterPayload {
     client_name: client.name,
     redirect_uris: client.redirectUris,
     response_types: ['code'],
-    // Never form_post, whose page needs a script. (The fragment carries errors of requests for the
-    // implicit flow, which is refused.)
-    response_modes: ['query', 'fragment'],
+    // No `response_modes`: every mode the provider has (query, form_post, and fragment, which only
+    // carries errors of refused implicit requests) is allowed, as discovery says. Listing them
+    // would also turn a missing `response_type` into a misleading response_mode error.
     grant_types: ['authorization_code', 'refresh_token'],
     scope: client.scopes.join(' '),
     application_type: client.redirectUris.every(isWebUri) ? 'web' : 'native',
     id_token_signed_response_alg: 'RS256',
-    require_auth_time: true,
     first_party: client.firstParty,
     ...(client.secretHash === null
       ? { token_endpoint_auth_method: 'none' }

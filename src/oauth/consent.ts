@@ -1,4 +1,5 @@
 import type { Grant, InteractionResults, KoaContextWithOIDC, PromptDetail } from 'oidc-provider';
+import { PERMISSIONS } from '../users/roles.ts';
 import { isFirstParty } from './client-metadata.ts';
 import type { OAuthStore } from './oauth-store.ts';
 
@@ -7,20 +8,39 @@ type Consents = Pick<OAuthStore, 'findOAuthConsent' | 'saveOAuthConsent'>;
 /** What a grant may be given without asking: its scopes, or every requested one (first party). */
 type Allowance = ReadonlySet<string> | 'all';
 
+const PERMISSION_SCOPES: ReadonlySet<string> = new Set(PERMISSIONS);
+const isPermission = (scope: string) => PERMISSION_SCOPES.has(scope);
+
+/**
+ * Permission scopes are registered as OIDC scopes too (a client's `scope` may only name those), so
+ * oidc-provider also wants them settled on the grant's OIDC side. They are granted on the API
+ * resource only, whose scopes are those the user holds (provider-config.ts); on the OIDC side they
+ * are set aside (rejected), so that side neither asks for them nor grants one the user lacks.
+ */
+function settleOIDCScopes(grant: Grant, scopes: readonly string[]): void {
+  const oidc = scopes.filter((scope) => !isPermission(scope));
+  const permissions = scopes.filter(isPermission);
+  if (oidc.length > 0) grant.addOIDCScope(oidc);
+  if (permissions.length > 0) grant.rejectOIDCScope(permissions);
+}
+
 /**
  * Adds to `grant` the requested scopes `allowed` covers: OIDC scopes, and for each resource the
- * scopes it defines. Resolves whether anything was added.
+ * scopes it offers (for our API: the permission scopes the user holds). Resolves whether the grant
+ * changed.
  */
 function extendGrant(ctx: KoaContextWithOIDC, grant: Grant, allowed: Allowance): boolean {
   const covers = (scope: string) => allowed === 'all' || allowed.has(scope);
-  const before = JSON.stringify([grant.openid, grant.resources]);
-  const oidc = [...ctx.oidc.requestParamOIDCScopes].filter(covers);
-  if (oidc.length > 0) grant.addOIDCScope(oidc);
+  const before = JSON.stringify([grant.openid, grant.resources, grant.rejected]);
+  settleOIDCScopes(
+    grant,
+    [...ctx.oidc.requestParamOIDCScopes].filter((scope) => isPermission(scope) || covers(scope)),
+  );
   for (const [indicator, server] of Object.entries(ctx.oidc.resourceServers ?? {})) {
     const scopes = [...ctx.oidc.requestParamScopes].filter((s) => server.scopes.has(s) && covers(s));
     if (scopes.length > 0) grant.addResourceScope(indicator, scopes);
   }
-  return JSON.stringify([grant.openid, grant.resources]) !== before;
+  return JSON.stringify([grant.openid, grant.resources, grant.rejected]) !== before;
 }
 
 /**
@@ -49,16 +69,24 @@ export function createLoadExistingGrant(consents: Consents) {
   };
 }
 
-/** What the consent page shows and approves: the prompt's missing scopes. */
+interface ConsentDetails {
+  missingOIDCScope?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
+/**
+ * What the consent page shows and approves: the prompt's missing scopes. Permission scopes are
+ * named by the resources only, which offer those the user holds.
+ */
 export function requestedByPrompt(prompt: PromptDetail): {
   oidc: string[];
   resources: Record<string, string[]>;
 } {
-  const details = prompt.details as {
-    missingOIDCScope?: string[];
-    missingResourceScopes?: Record<string, string[]>;
+  const details = prompt.details as ConsentDetails;
+  return {
+    oidc: (details.missingOIDCScope ?? []).filter((scope) => !isPermission(scope)),
+    resources: details.missingResourceScopes ?? {},
   };
-  return { oidc: details.missingOIDCScope ?? [], resources: details.missingResourceScopes ?? {} };
 }
 
 /**
@@ -82,7 +110,7 @@ export async function approveConsent(
     (interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined) ??
     new provider.Grant({ accountId, clientId });
   const { oidc, resources } = requestedByPrompt(interaction.prompt);
-  if (oidc.length > 0) grant.addOIDCScope(oidc);
+  settleOIDCScopes(grant, (interaction.prompt.details as ConsentDetails).missingOIDCScope ?? []);
   for (const [indicator, scopes] of Object.entries(resources)) grant.addResourceScope(indicator, scopes);
   const grantId = await grant.save();
 

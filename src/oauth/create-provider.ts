@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { clientSecretMatches } from './client-secret.ts';
 import { createJwtTokenEndpoints, type JwtTokenEndpointDeps } from './jwt-token-endpoints.ts';
 import { type ProviderConfigDeps, providerConfiguration } from './provider-config.ts';
+import { authorizationPageHeaders, backChannelAnswers } from './provider-responses.ts';
 
 export interface ProviderDeps extends ProviderConfigDeps, JwtTokenEndpointDeps {
   issuer: string;
@@ -11,11 +12,13 @@ export interface ProviderDeps extends ProviderConfigDeps, JwtTokenEndpointDeps {
 
 /**
  * One oidc-provider instance over our configuration and the key ring's keys as they are now (a
- * rotation builds a new one: oidc-provider fixes its keys at construction). Three behaviours are
- * added to the instance's own classes, nothing global:
+ * rotation builds a new one: oidc-provider fixes its keys at construction). These behaviours are
+ * added to the instance's own classes and middleware, nothing global:
  * - client secrets are compared against their stored hash (the maintainer's suggested hook);
  * - ID tokens from the token endpoint carry `at_hash` (OIDC Core §3.1.3.6 allows it; the
  *   contract wants it), which oidc-provider adds only at the authorization endpoint;
+ * - the back-channel endpoints answer as the RFCs say, and the authorization endpoint's pages
+ *   (form_post) carry a Content-Security-Policy (provider-responses.ts);
  * - introspection and revocation understand our JWT access tokens (jwt-token-endpoints.ts).
  */
 export function createProvider(deps: ProviderDeps): Provider {
@@ -30,6 +33,9 @@ export function createProvider(deps: ProviderDeps): Provider {
     return clientSecretMatches(this.clientSecret, actual);
   };
   addAtHash(provider);
+  // In this order: the corrections see the JWT endpoints' answers too.
+  provider.use(backChannelAnswers());
+  provider.use(authorizationPageHeaders());
   provider.use(createJwtTokenEndpoints(deps));
 
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => {

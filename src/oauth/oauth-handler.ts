@@ -1,22 +1,41 @@
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import { AuthError } from '../errors/auth-error.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
+import { writeJsonError } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 import { pageHeaders } from '../web/security-headers.ts';
 import { serveStylesheet } from '../web/stylesheet.ts';
+import { redirectAuthorizationPost } from './authorization-post.ts';
 import { renderErrorPage } from './error-page.ts';
 import { INTERACTION_PATH } from './provider-config.ts';
 import { keyFingerprint, type ProviderKeys, providerKeysOf } from './provider-keys.ts';
 
-/** oidc-provider's endpoints, at the paths of CONTRACT §7. `/oauth2/auth/<uid>` resumes a sign-in. */
-const PROVIDER_PATHS = new Set([
-  '/.well-known/openid-configuration',
-  '/oauth2/auth',
-  '/oauth2/token',
-  '/oauth2/revoke',
-  '/oauth2/introspect',
+/**
+ * oidc-provider's endpoints, at the paths of CONTRACT §7, and the methods each answers. OPTIONS is
+ * its CORS preflight; `POST /oauth2/auth` is ours (authorization-post.ts).
+ */
+const PROVIDER_METHODS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['/.well-known/openid-configuration', ['GET', 'HEAD', 'OPTIONS']],
+  ['/oauth2/auth', ['GET', 'HEAD', 'POST']],
+  ['/oauth2/token', ['POST', 'OPTIONS']],
+  ['/oauth2/revoke', ['POST', 'OPTIONS']],
+  ['/oauth2/introspect', ['POST', 'OPTIONS']],
 ]);
+/** `/oauth2/auth/<uid>` resumes a sign-in. */
 const RESUME_PATH = /^\/oauth2\/auth\/[\w-]{10,64}$/;
+const RESUME_METHODS: readonly string[] = ['GET', 'HEAD'];
+
+/** A known path asked with another method: 405 with `Allow`, in the contract's error shape. */
+export function methodNotAllowed(
+  req: HttpRequest,
+  res: HttpResponse,
+  path: string,
+  allowed: readonly string[],
+) {
+  res.setHeader('allow', allowed.join(', '));
+  writeJsonError(res, new AuthError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}.`));
+}
 
 /** The current oidc-provider instance, rebuilt when the key ring's keys change. */
 export interface ProviderHost {
@@ -78,10 +97,20 @@ export function createOAuthHandler(deps: OAuthHandlerDeps) {
       return true;
     }
     const isInteraction = path.startsWith(`${INTERACTION_PATH}/`);
-    const isProvider = !isInteraction && (PROVIDER_PATHS.has(path) || RESUME_PATH.test(path));
-    if (!isInteraction && !isProvider) return false;
+    const methods = isInteraction
+      ? undefined
+      : (PROVIDER_METHODS.get(path) ?? (RESUME_PATH.test(path) ? RESUME_METHODS : undefined));
+    if (!isInteraction && !methods) return false;
+    if (methods && !methods.includes(req.method ?? 'GET')) {
+      methodNotAllowed(req, res, path, methods);
+      return true;
+    }
+    if (path === '/oauth2/auth' && req.method === 'POST') {
+      await redirectAuthorizationPost(req, res);
+      return true;
+    }
     asIssuerOrigin(req);
-    if (isProvider) {
+    if (methods) {
       const provider = deps.host.current();
       let callback = callbacks.get(provider);
       if (!callback) {

@@ -71,13 +71,16 @@ describe('oidc-provider adapter over the store', () => {
       firstParty: false,
       createdAt: NOW,
     });
-    expect(await adapter('Client').find('cli_1')).toMatchObject({
+    const found = await adapter('Client').find('cli_1');
+    expect(found).toMatchObject({
       client_id: 'cli_1',
       token_endpoint_auth_method: 'none',
       application_type: 'native',
       response_types: ['code'],
-      response_modes: ['query', 'fragment'],
     });
+    // Every response mode discovery names (form_post too); plain OAuth 2.0 requests allowed.
+    expect(found).not.toHaveProperty('response_modes');
+    expect(found).not.toHaveProperty('require_auth_time');
     await expect(adapter('Client').upsert('cli_2', {}, 0)).rejects.toThrow(/client create/);
   });
 });

@@ -4,7 +4,7 @@ import { createLoadExistingGrant } from './consent.ts';
 import { renderProviderError } from './error-page.ts';
 import { createProviderAdapter } from './provider-adapter.ts';
 import type { ProviderKeys } from './provider-keys.ts';
-import { API_RESOURCE, API_SCOPES, DEFAULT_CLIENT_SCOPES, KNOWN_SCOPES } from './scopes.ts';
+import { API_RESOURCE, API_SCOPES, DEFAULT_CLIENT_SCOPES, KNOWN_SCOPES, scopesHeldBy } from './scopes.ts';
 import { createExtraTokenClaims, createFindAccount } from './token-claims.ts';
 
 /** The provider's browser-session cookie (the dashboard ends the session by it on sign-out). */
@@ -59,7 +59,15 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
     scopes: [...KNOWN_SCOPES],
     responseTypes: ['code'],
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    // RFC 6749 §4.1.3 wants redirect_uri at the token endpoint when the request had one, and OIDC
+    // Core §3.1.2.1 wants it in every request: never filled in from the registration.
+    allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    discovery: {
+      // RFC 8414 §2: public clients may revoke (RFC 7009) but not introspect (provider-responses.ts).
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    },
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256'],
       userinfoSigningAlgValues: ['RS256'],
@@ -90,11 +98,24 @@ export function providerConfiguration(deps: ProviderConfigDeps): Configuration {
         defaultResource: async () => API_RESOURCE,
         // The token endpoint issues our API's token without the client naming the resource.
         useGrantedResource: async () => true,
-        async getResourceServerInfo(_ctx, indicator, client) {
+        /**
+         * The scopes our API's tokens may carry for this client and, once the user is known (signed
+         * in at the authorization endpoint, the token's owner at the token endpoint), only the
+         * permission scopes the user holds now. oidc-provider asks consent for, grants and issues
+         * only these: the consent page never offers what the user lacks, and a token's `scope`
+         * says what its `permissions` do (also after a role change, at the next refresh).
+         */
+        async getResourceServerInfo(ctx, indicator, client) {
           if (indicator !== API_RESOURCE) throw new errors.InvalidTarget();
           const allowed = new Set(client.scope?.split(' ') ?? DEFAULT_CLIENT_SCOPES);
+          let scopes = API_SCOPES.filter((scope) => allowed.has(scope));
+          const accountId = ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId;
+          if (accountId !== undefined) {
+            const user = await store.findUserById(accountId);
+            scopes = scopesHeldBy(scopes, user?.roles ?? []);
+          }
           return {
-            scope: API_SCOPES.filter((scope) => allowed.has(scope)).join(' '),
+            scope: scopes.join(' '),
             audience: deps.audience,
             accessTokenTTL: deps.accessTokenTtl,
             accessTokenFormat: 'jwt',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coveredRoles, grantedPermissions } from './scopes.ts';
+import { coveredRoles, grantedPermissions, scopesHeldBy } from './scopes.ts';
 
 describe('permission scopes', () => {
   it('grant the requested permissions the user holds, in canonical order', () => {
@@ -9,6 +9,13 @@ describe('permission scopes', () => {
       'ticket:write',
     ]);
     expect(grantedPermissions(['openid', 'profile'], ['admin'])).toEqual([]);
+  });
+
+  it('keep the OIDC scopes and the permission scopes the roles hold, in the given order', () => {
+    const scopes = ['openid', 'user:write', 'profile', 'user:read', 'pat:read'];
+    expect(scopesHeldBy(scopes, ['agent'])).toEqual(['openid', 'profile', 'user:read']);
+    expect(scopesHeldBy(scopes, ['admin'])).toEqual(scopes);
+    expect(scopesHeldBy(scopes, [])).toEqual(['openid', 'profile']);
   });
 
   it('name only the roles whose every permission the token carries', () => {

@@ -28,6 +28,16 @@ export function grantedPermissions(scopes: Iterable<string>, roles: readonly str
 }
 
 /**
+ * Of `scopes`, those the user may be granted now: the permission scopes the roles hold, and every
+ * other scope (OIDC scopes are about the user, not permissions).
+ */
+export function scopesHeldBy(scopes: readonly string[], roles: readonly string[]): string[] {
+  const permissions = new Set<string>(PERMISSIONS);
+  const held = new Set<string>(permissionsOf(roles));
+  return scopes.filter((scope) => !permissions.has(scope) || held.has(scope));
+}
+
+/**
  * The user's roles whose every permission the token carries. A token limited to `user:read` does
  * not say `admin`, so a service that trusts roles cannot be tricked into trusting it more than its
  * permissions allow.

@@ -4,16 +4,19 @@ import { coveredRoles, grantedPermissions } from './scopes.ts';
 
 type Users = Pick<Store, 'findUserById'>;
 
-/** The OpenID claims of a user that the granted scopes allow (OIDC Core §5.4). */
+/**
+ * The OpenID claims of a user that the granted scopes allow (OIDC Core §5.4). A claim without a
+ * value is left out rather than sent empty (§5.3.2), in ID tokens and userinfo alike.
+ */
 export function userClaims(
   user: UserRecord,
   scopes: ReadonlySet<string>,
 ): { sub: string } & Record<string, unknown> {
   return {
     sub: user.id,
-    ...(scopes.has('profile') ? { name: user.name } : {}),
+    ...(scopes.has('profile') && user.name !== '' ? { name: user.name } : {}),
     // Emails are not verified by this service, so `email_verified` is not claimed.
-    ...(scopes.has('email') ? { email: user.email } : {}),
+    ...(scopes.has('email') && user.email !== '' ? { email: user.email } : {}),
   };
 }
 

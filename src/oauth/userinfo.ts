@@ -2,6 +2,7 @@ import { AuthError } from '../errors/auth-error.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 import type { Store } from '../storage/store.ts';
+import { methodNotAllowed } from './oauth-handler.ts';
 import { userClaims } from './token-claims.ts';
 
 /** RFC 6750 §3 error answer of a protected resource. */
@@ -32,7 +33,7 @@ export function createUserinfoHandler(deps: {
 }) {
   return async (req: HttpRequest, res: HttpResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'POST') {
-      sendResponse(res, 405, { allow: 'GET, POST' });
+      methodNotAllowed(req, res, '/oauth2/userinfo', ['GET', 'POST']);
       return;
     }
     let principal: Awaited<ReturnType<Authenticator>>;

@@ -2,9 +2,10 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, expectError } from '../support/http.ts';
 import type { CreatedUser } from '../support/test-server.ts';
-import { type ClientSetup, setUpClient, tokensFor } from './support/flows.ts';
+import { authorizeWithForms, type ClientSetup, setUpClient, tokensFor } from './support/flows.ts';
+import { FormBrowser } from './support/form-browser.ts';
 import { type OAuthTestServer, startOAuthServer } from './support/oauth-server.ts';
-import { client } from './support/relying-party.ts';
+import { authorizationRequest, client, redeem } from './support/relying-party.ts';
 
 const PASSWORD = 'access token tests';
 const OFFLINE = { prompt: 'consent' };
@@ -26,11 +27,67 @@ const me = (token: string) => api(server.baseUrl, '/api/v1/users/me', { token })
 
 describe('access tokens and scopes', () => {
   it('carry the permission scopes the user holds, and nothing the user lacks', async () => {
-    const tokens = await tokensFor(app, credentials, 'openid user:read user:write');
-    // An agent holds user:read, not user:write.
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ permissions: ['user:read'], roles: [] });
+    const request = await authorizationRequest(app.config, app.redirectUri, 'openid user:read user:write');
+    const browser = new FormBrowser();
+    await browser.go(request.url.href, {}, app.redirectUri);
+    await browser.submit('login', credentials, app.redirectUri);
+    // An agent holds user:read, not user:write: the consent page does not offer it.
+    expect(browser.html).toContain('See the people in your organization');
+    expect(browser.html).not.toContain('Manage the people in your organization');
+    const callback = await browser.submit('consent', { decision: 'allow' }, app.redirectUri);
+    const tokens = await redeem(app.config, request, callback ?? '');
+    expect(tokens.scope).toBe('openid user:read');
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      permissions: ['user:read'],
+      roles: [],
+      scope: 'openid user:read',
+    });
     expect((await api(server.baseUrl, '/api/v1/users', { token: tokens.access_token })).status).toBe(200);
     expect(tokens.refresh_token).toBeUndefined();
+  });
+
+  it('from a first-party client name only the permission scopes the user holds', async () => {
+    const own = await setUpClient(server, ['openid', 'user:read', 'user:write'], { firstParty: true });
+    const tokens = await tokensFor(own, credentials, 'openid user:read user:write');
+    expect(tokens.scope).toBe('openid user:read');
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ permissions: ['user:read'] });
+  });
+
+  it('are issued to plain OAuth 2.0 requests (no openid): an access token, no ID token', async () => {
+    const plain = async (scope: string, extra: Record<string, string> = {}) => {
+      const request = await authorizationRequest(app.config, app.redirectUri, scope, extra);
+      // A nonce is an OpenID Connect parameter; without openid there is nothing to bind it to.
+      request.url.searchParams.delete('nonce');
+      const callback = await authorizeWithForms(new FormBrowser(), request, credentials);
+      return client.authorizationCodeGrant(app.config, new URL(callback), {
+        pkceCodeVerifier: request.codeVerifier,
+        expectedState: request.state,
+      });
+    };
+    const tokens = await plain('user:read');
+    expect(tokens.id_token).toBeUndefined();
+    expect(tokens.scope).toBe('user:read');
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ permissions: ['user:read'] });
+    expect((await api(server.baseUrl, '/api/v1/users', { token: tokens.access_token })).status).toBe(200);
+
+    const offline = await plain('offline_access user:read', OFFLINE);
+    expect(offline.id_token).toBeUndefined();
+    const refreshed = await client.refreshTokenGrant(app.config, offline.refresh_token ?? '');
+    expect(decodeJwt(refreshed.access_token)).toMatchObject({ permissions: ['user:read'] });
+
+    // With openid, the ID token still says when the user signed in.
+    const withOpenid = await tokensFor(app, credentials, 'openid');
+    expect(withOpenid.claims()?.auth_time).toEqual(expect.any(Number));
+  });
+
+  it('leave out claims the user has no value for (OIDC Core §5.3.2)', async () => {
+    const nameless = { email: 'nameless@acme.test', password: PASSWORD };
+    const created = await server.createUser({ ...nameless, org: 'acme', roles: ['agent'] });
+    const tokens = await tokensFor(app, nameless, 'openid profile');
+    expect(tokens.claims()).not.toHaveProperty('name');
+    expect(await client.fetchUserInfo(app.config, tokens.access_token, created.id)).toEqual({
+      sub: created.id,
+    });
   });
 
   it('without permission scopes reach only userinfo and GET /api/v1/users/me', async () => {

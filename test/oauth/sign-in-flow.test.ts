@@ -177,6 +177,40 @@ describe('authorization code flow with a real relying party and browser', () => 
     await context.close();
   });
 
+  it('posts the code back with response_mode=form_post, its script allowed by the CSP', async () => {
+    const registered = await server.createClient({ redirectUris: [REDIRECT_URI], scopes: ['openid'] });
+    const config = await relyingParty(server.issuer, registered);
+    const request = await authorizationRequest(config, REDIRECT_URI, 'openid', {
+      response_mode: 'form_post',
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/content.security.policy/i.test(message.text())) violations.push(message.text());
+    });
+
+    await page.goto(request.url.href);
+    await submitPassword(page, 'ada@acme.test', PASSWORD);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    // The form_post page's own script submits the form to the app.
+    const posted = new URL(await app.next());
+    expect(Object.fromEntries(posted.searchParams)).toMatchObject({
+      state: request.state,
+      iss: server.issuer,
+    });
+    const callback = new Request(REDIRECT_URI, { method: 'POST', body: posted.searchParams });
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.codeVerifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+      idTokenExpected: true,
+    });
+    expect(tokens.claims()?.sub).toBe(user.id);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
   it('shows an error page, and stays on it, for a redirect URI that is not registered', async () => {
     const registered = await server.createClient({ redirectUris: [REDIRECT_URI], scopes: ['openid'] });
     const config = await relyingParty(server.issuer, registered);

@@ -98,6 +98,17 @@ describe('authorization codes', () => {
     expect(await wrongRedirect.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('need the redirect_uri the request had, even when the client registered only one (RFC 6749 §4.1.3)', async () => {
+    const { request, code } = await freshCode();
+    const form = { grant_type: 'authorization_code', code, code_verifier: request.codeVerifier };
+    const omitted = await tokenRequest(app, form);
+    expect(omitted.status).toBe(400);
+    expect(await omitted.json()).toMatchObject({ error: 'invalid_request' });
+    // Refused before the code was looked at: it still works with its redirect URI.
+    const given = await tokenRequest(app, { ...form, redirect_uri: app.redirectUri });
+    expect(given.status).toBe(200);
+  });
+
   it('live at most 60 seconds', async () => {
     const { code } = await freshCode();
     const codes = server.rows<{ payload: string }>(

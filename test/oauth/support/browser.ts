@@ -17,7 +17,10 @@ export function launchBrowser(): Promise<Browser> {
 export interface CallbackServer {
   /** `http://127.0.0.1:<port>/callback`. */
   redirectUri: string;
-  /** The next callback URL a browser is sent to (code, state, iss in the query). */
+  /**
+   * The next callback URL a browser is sent to (code, state, iss in the query). A form posted to
+   * the callback (response_mode=form_post) arrives with its fields as the query.
+   */
   next(): Promise<string>;
   close(): Promise<void>;
 }
@@ -25,12 +28,17 @@ export interface CallbackServer {
 export async function startCallbackServer(): Promise<CallbackServer> {
   const waiting: Array<(url: string) => void> = [];
   const arrived: string[] = [];
-  const server = http.createServer((req, res) => {
-    const url = `http://127.0.0.1:${port}${req.url ?? '/'}`;
+  const server = http.createServer(async (req, res) => {
+    let url = `http://127.0.0.1:${port}${req.url ?? '/'}`;
     // Browsers also ask for /favicon.ico.
     if (!url.startsWith(`http://127.0.0.1:${port}/callback`)) {
       res.writeHead(404).end();
       return;
+    }
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      url = `${url.split('?')[0]}?${Buffer.concat(chunks).toString('utf8')}`;
     }
     const waiter = waiting.shift();
     if (waiter) waiter(url);

@@ -9,14 +9,23 @@ export interface Credentials {
 
 /**
  * Follows an authorization request through the sign-in pages as a person would (password, then
- * consent when asked) and resolves the callback URL the browser is sent back to.
+ * consent when asked) and resolves the callback URL the browser is sent back to. `post` sends the
+ * request's parameters as a form to the endpoint (OIDC Core §3.1.2.1) instead of in the URL.
  */
 export async function authorizeWithForms(
   browser: FormBrowser,
   request: Pick<AuthorizationRequest, 'url' | 'redirectUri'>,
   credentials: Credentials,
+  options: { post?: boolean } = {},
 ): Promise<string> {
-  let callback = await browser.go(request.url.href, {}, request.redirectUri);
+  const endpoint = new URL(request.url.pathname, request.url.origin).href;
+  let callback = options.post
+    ? await browser.go(
+        endpoint,
+        { method: 'POST', form: Object.fromEntries(request.url.searchParams) },
+        request.redirectUri,
+      )
+    : await browser.go(request.url.href, {}, request.redirectUri);
   for (let step = 0; callback === undefined && step < 4; step++) {
     if (browser.html.includes('/login"')) {
       callback = await browser.submit('login', { ...credentials }, request.redirectUri);

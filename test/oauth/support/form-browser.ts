@@ -6,10 +6,11 @@
 export class FormBrowser {
   /** name@path → value. */
   private readonly cookies = new Map<string, { name: string; path: string; value: string }>();
-  /** The last page's HTML and URL. */
+  /** The last page's HTML, URL, status and headers. */
   html = '';
   url = '';
   status = 0;
+  headers = new Headers();
 
   private cookieHeader(url: URL): string {
     return [...this.cookies.values()]
@@ -54,6 +55,7 @@ export class FormBrowser {
         continue;
       }
       this.status = response.status;
+      this.headers = response.headers;
       this.url = target.href;
       this.html = await response.text();
       return undefined;
