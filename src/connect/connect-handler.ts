@@ -15,10 +15,11 @@ import {
 } from '@connectrpc/connect-node';
 import { toConnectError } from '../errors/error-mapping.ts';
 import type { CallGuard } from '../principal/access-policy.ts';
-import { clientAddressKey, principalKey } from '../rpc/call-context.ts';
+import { clientAddressKey, principalKey, repeatedCredentialKey } from '../rpc/call-context.ts';
 import type { RegisteredService } from '../rpc/services.ts';
 import type { ErrorReporter } from '../server/http-errors.ts';
 import type { HttpHandler } from '../server/http-types.ts';
+import { repeatedCredentialHeader } from '../server/node-headers.ts';
 import { repairResponse } from './wire-repair.ts';
 
 export interface ConnectHandlerDeps {
@@ -47,6 +48,7 @@ export function createConnectHandler(deps: ConnectHandlerDeps): HttpHandler {
         authorization: context.requestHeader.get('authorization'),
         apiKey: context.requestHeader.get('x-api-key'),
         pathAndQuery: url.pathname + url.search,
+        repeatedHeader: context.values.get(repeatedCredentialKey),
       });
       context.values.set(principalKey, principal);
     } catch (error) {
@@ -80,7 +82,9 @@ export function createConnectHandler(deps: ConnectHandlerDeps): HttpHandler {
       deps.fallback(req, res);
       return;
     }
-    const contextValues = createContextValues().set(clientAddressKey, req.socket?.remoteAddress ?? 'unknown');
+    const contextValues = createContextValues()
+      .set(clientAddressKey, req.socket?.remoteAddress ?? 'unknown')
+      .set(repeatedCredentialKey, repeatedCredentialHeader(req.rawHeaders));
     const request = universalRequestFromNodeRequest(req, res, undefined, contextValues);
     handler(request)
       .then((response) => repairResponse(request, response))

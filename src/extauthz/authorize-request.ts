@@ -7,6 +7,8 @@ import type { RoutePolicy } from './route-policy.ts';
 export interface ProxiedRequest {
   headers: Readonly<Record<string, string>>;
   path: string;
+  /** A credential header the request carried more than once (HTTP mode sees them apart). */
+  repeatedHeader?: string | undefined;
 }
 
 export type Decision =
@@ -32,6 +34,7 @@ export async function authorizeRequest(
       authorization: headers.authorization,
       apiKey: headers['x-api-key'],
       pathAndQuery: request.path,
+      repeatedHeader: request.repeatedHeader,
     });
     if (principal.authMethod === 'pat' && !policy.allowPat) {
       throw new AuthError(

@@ -1,32 +1,13 @@
-import { tokenInvalid } from '../errors/auth-error.ts';
 import { errorBody, errorHeaders, httpStatusOf } from '../errors/error-mapping.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
 import type { HttpRequest, HttpResponse } from '../server/http-types.ts';
 import { sendResponse } from '../server/http-types.ts';
+import { repeatedCredentialHeader } from '../server/node-headers.ts';
 import { authorizeRequest, type Decision } from './authorize-request.ts';
 import { DEFAULT_POLICY } from './route-policy.ts';
 
 /** Envoy's `http_service` sends `<path_prefix><original path>` here. */
 export const EXT_AUTHZ_HTTP_PREFIX = '/ext_authz';
-
-const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
-
-/**
- * A credential header sent more than once. Node keeps only the first `Authorization` in
- * `req.headers` (HTTP/1.1 and HTTP/2 alike), so `Bearer <valid>` + `Bearer junk` would pass here
- * while the gRPC mode, which sees the joined value, refuses it: two credentials are ambiguous, and
- * both modes must say so. `rawHeaders` rather than `headersDistinct`: HTTP/2 requests lack the latter.
- */
-function repeatedCredentialHeader(rawHeaders: readonly string[]): string | undefined {
-  const seen = new Set<string>();
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]?.toLowerCase() ?? '';
-    if (!CREDENTIAL_HEADERS.has(name)) continue;
-    if (seen.has(name)) return name;
-    seen.add(name);
-  }
-  return undefined;
-}
 
 /**
  * ext_authz in HTTP mode (Envoy's `http_service`): 200 with the identity headers (Envoy copies
@@ -42,10 +23,13 @@ export function createHttpCheckHandler(deps: { authenticate: Authenticator; audi
       if (typeof value === 'string' && !name.startsWith(':')) headers[name] = value;
     }
     const path = url.slice(EXT_AUTHZ_HTTP_PREFIX.length) || '/';
-    const repeated = repeatedCredentialHeader(req.rawHeaders);
-    const decision: Decision = repeated
-      ? { allowed: false, error: tokenInvalid(`Send one credential: ${repeated} is repeated.`) }
-      : await authorizeRequest(deps.authenticate, { headers, path }, DEFAULT_POLICY, deps.audience);
+    const repeatedHeader = repeatedCredentialHeader(req.rawHeaders);
+    const decision: Decision = await authorizeRequest(
+      deps.authenticate,
+      { headers, path, repeatedHeader },
+      DEFAULT_POLICY,
+      deps.audience,
+    );
     if (decision.allowed) {
       const headers: Record<string, string> = Object.fromEntries(decision.headersToSet);
       // Envoy's HTTP mode removes the headers named here from the upstream request: the PAT, and

@@ -60,6 +60,9 @@ export function createAuthenticator(deps: {
 
 /** The bearer token or API key; both at once must agree, else the request is ambiguous. */
 export function extractCredential(source: CredentialSource): string {
+  if (source.repeatedHeader !== undefined) {
+    throw tokenInvalid(`Send one credential: ${source.repeatedHeader} is repeated.`);
+  }
   const bearer = parseBearer(source.authorization);
   const apiKey = source.apiKey?.trim() || undefined;
   if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) {

@@ -24,4 +24,6 @@ export interface CredentialSource {
   apiKey?: string | null;
   /** The request's path and query (`/api/v1/users?x=1`), checked so no credential rides in a URL. */
   pathAndQuery?: string;
+  /** A credential header the request carried more than once (refused: which one counts?). */
+  repeatedHeader?: string | undefined;
 }

@@ -16,7 +16,7 @@ import { clientAddressKey, principalKey } from '../rpc/call-context.ts';
 import type { RegisteredService } from '../rpc/services.ts';
 import { type ErrorReporter, writeJsonError } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
-import { headerValue, toFetchHeaders } from '../server/node-headers.ts';
+import { headerValue, repeatedCredentialHeader, toFetchHeaders } from '../server/node-headers.ts';
 import { type RestRoute, restRoutesOf } from './http-rules.ts';
 import { omitEmptyFields } from './json-view.ts';
 import { matchPath } from './path-template.ts';
@@ -72,6 +72,7 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
         authorization: headerValue(req.headers, 'authorization'),
         apiKey: headerValue(req.headers, 'x-api-key'),
         pathAndQuery: req.url,
+        repeatedHeader: repeatedCredentialHeader(req.rawHeaders),
       });
       const input = await requestJson(req, route, bound, url.searchParams);
       checkRequestJson(route.method.input, input);

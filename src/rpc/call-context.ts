@@ -5,6 +5,11 @@ import type { Principal } from '../principal/principal.ts';
 /** The verified caller, set by the transport's guard before the handler runs. */
 export const principalKey = createContextKey<Principal | undefined>(undefined, { description: 'principal' });
 
+/** A credential header the request carried more than once (see repeatedCredentialHeader). */
+export const repeatedCredentialKey = createContextKey<string | undefined>(undefined, {
+  description: 'repeated credential header',
+});
+
 /** The client's network address (the brute-force guard's per-address key). */
 export const clientAddressKey = createContextKey<string>('unknown', { description: 'client address' });
 

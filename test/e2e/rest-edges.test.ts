@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, expectError } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -108,6 +109,47 @@ describe('oversized requests', () => {
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     const bad = await api(server.baseUrl, '/api/v1/users/me', { token: 'eyJhbGciOiJub25lIn0.e30.' });
     expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('refuses a credential header sent twice, on REST and on Connect, whichever comes first', async () => {
+    /** Repeated header lines, as a confused client or a naive proxy would send them. */
+    const twice = (path: string, method: string, authorization: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const { hostname, port } = new URL(server.baseUrl);
+        const req = httpRequest({
+          hostname,
+          port,
+          path,
+          method,
+          // The raw form gets no default headers: Host is ours to send.
+          headers: [
+            'host',
+            `${hostname}:${port}`,
+            ...authorization.flatMap((value) => ['authorization', value]),
+            'content-type',
+            'application/json',
+          ],
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? '{}' : undefined);
+      });
+    for (const order of [
+      [`Bearer ${jwt}`, 'Bearer junk'],
+      ['Bearer junk', `Bearer ${jwt}`],
+    ]) {
+      const rest = await twice('/api/v1/users/me', 'GET', order);
+      expect(rest).toMatchObject({ status: 401 });
+      expect(JSON.parse(rest.body)).toMatchObject({ error: { code: 'TOKEN_INVALID' } });
+      const connect = await twice('/semaswift.auth.v1.UserService/GetMe', 'POST', order);
+      expect(connect.status).toBe(401);
+    }
   });
 
   it('refuses an empty list where leaving the field out means the default', async () => {
