@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { withRequestLog } from '../observability/request-log.ts';
 import { createCallGuard } from '../principal/access-policy.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
+import { createOpenApiHandler } from '../rest/openapi-handler.ts';
 import { createRestHandler } from '../rest/rest-handler.ts';
 import { createAuthService } from '../rpc/auth-service.ts';
 import { createGrpcHealthService, createRestHealthService, type HealthState } from '../rpc/health-service.ts';
@@ -103,6 +104,7 @@ export async function createApp(
   });
   const reportError = createErrorReporter(logger);
   const rest = createRestHandler({ services, guard, reportError });
+  const openApi = createOpenApiHandler({ services, issuer: config.issuer, delegatedAccess });
   const extAuthzHttp = createHttpCheckHandler({ authenticate, audience: config.audience });
   const wellKnown = createWellKnownHandler({ keyRing });
   const oauth = createOAuth(config, {
@@ -139,6 +141,7 @@ export async function createApp(
     dashboard,
     createMetricsEndpoint(metrics),
     extAuthzHttp,
+    openApi,
     rest,
   ];
   const connect = createConnectHandler({

@@ -1,20 +1,25 @@
 /**
  * The closed set of error codes of the public contract (CONTRACT §4), plus the few that a server
  * needs beyond it (NOT_FOUND for unknown paths, UNAVAILABLE when storage is unreachable, INTERNAL).
+ * A value, not only a type, so that the OpenAPI document lists exactly these.
  */
-export type ErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_CREDENTIALS'
-  | 'TOKEN_EXPIRED'
-  | 'TOKEN_INVALID'
-  | 'INSUFFICIENT_PERMISSIONS'
-  | 'RATE_LIMITED'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'ALREADY_EXISTS'
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'INVALID_CREDENTIALS',
+  'TOKEN_EXPIRED',
+  'TOKEN_INVALID',
+  'INSUFFICIENT_PERMISSIONS',
+  'RATE_LIMITED',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'ALREADY_EXISTS',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface AuthErrorOptions {
   /** Seconds until a rate-limited caller may try again (the `Retry-After` header). */
