@@ -50,7 +50,9 @@ describe('SMS webhook sender', () => {
 
   it('rejects when the gateway does not answer within the timeout', async () => {
     const { url } = await gateway(() => {});
-    await expect(createWebhookSmsSender(url, { timeoutMs: 100 }).send(MESSAGE)).rejects.toThrow();
+    await expect(createWebhookSmsSender(url, { timeoutMs: 100 }).send(MESSAGE)).rejects.toThrow(
+      /did not answer within 100 ms/,
+    );
   });
 });
 

@@ -20,15 +20,27 @@ export interface SmsSender {
 export function createWebhookSmsSender(url: string, options: { timeoutMs: number }): SmsSender {
   return {
     async send(message) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ to: message.to, body: message.body }),
-        signal: AbortSignal.timeout(options.timeoutMs),
-        redirect: 'error',
-      });
-      // Read to the end so the connection can be reused; the content is of no interest.
-      await response.arrayBuffer().catch(() => undefined);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ to: message.to, body: message.body }),
+          signal: AbortSignal.timeout(options.timeoutMs),
+          redirect: 'error',
+        });
+        // Read to the end so the connection can be reused; the content is of no interest.
+        await response.arrayBuffer().catch(() => undefined);
+      } catch (error) {
+        // A plain, short cause for the log: fetch's TimeoutError is a DOMException that logs as
+        // two dozen legacy constants, and its own errors may quote the URL's credentials.
+        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        throw new Error(
+          timedOut
+            ? `the SMS webhook did not answer within ${options.timeoutMs} ms`
+            : 'the SMS webhook could not be reached',
+        );
+      }
       if (!response.ok) throw new Error(`the SMS webhook answered HTTP ${response.status}`);
     },
   };
