@@ -12,7 +12,12 @@ export interface ProxiedRequest {
 }
 
 export type Decision =
-  | { allowed: true; principal: Principal; headersToSet: Array<[string, string]>; headersToRemove: string[] }
+  | {
+      allowed: true;
+      principal: Principal;
+      headersToSet: ReadonlyArray<readonly [string, string]>;
+      headersToRemove: string[];
+    }
   | { allowed: false; error: AuthError };
 
 /** Identity headers we set upstream; any other `x-semaswift-*` a client sent is removed. */
@@ -53,24 +58,44 @@ export async function authorizeRequest(
   }
 }
 
+/** The identity headers we set upstream, by name: a client's own `x-semaswift-*` beyond these go. */
+const IDENTITY_HEADERS: ReadonlySet<string> = new Set([
+  'x-semaswift-user-id',
+  'x-semaswift-org-id',
+  'x-semaswift-roles',
+  'x-semaswift-permissions',
+  'x-semaswift-auth-method',
+]);
+
+// A principal is one object while its credential is cached: its headers are built once.
+const identityHeadersOf = new WeakMap<Principal, Array<[string, string]>>();
+
+function identityHeaders(principal: Principal): Array<[string, string]> {
+  let headers = identityHeadersOf.get(principal);
+  if (headers === undefined) {
+    headers = [
+      ['x-semaswift-user-id', principal.userId],
+      ['x-semaswift-org-id', principal.organizationId],
+      ['x-semaswift-roles', principal.roles.join(',')],
+      ['x-semaswift-permissions', principal.permissions.join(',')],
+      ['x-semaswift-auth-method', principal.authMethod],
+    ];
+    identityHeadersOf.set(principal, headers);
+  }
+  return headers;
+}
+
 function headerChanges(principal: Principal, headers: Readonly<Record<string, string>>) {
-  const headersToSet: Array<[string, string]> = [
-    ['x-semaswift-user-id', principal.userId],
-    ['x-semaswift-org-id', principal.organizationId],
-    ['x-semaswift-roles', principal.roles.join(',')],
-    ['x-semaswift-permissions', principal.permissions.join(',')],
-    ['x-semaswift-auth-method', principal.authMethod],
-  ];
-  const ours = new Set(headersToSet.map(([name]) => name));
-  const headersToRemove = Object.keys(headers).filter(
-    (name) => name.startsWith(IDENTITY_PREFIX) && !ours.has(name),
-  );
+  const headersToRemove: string[] = [];
+  for (const name in headers) {
+    if (name.startsWith(IDENTITY_PREFIX) && !IDENTITY_HEADERS.has(name)) headersToRemove.push(name);
+  }
   // A PAT is a long-lived secret the upstream never needs; a JWT passes through.
   if (principal.authMethod === 'pat') {
     if (headers['x-api-key'] !== undefined) headersToRemove.push('x-api-key');
     if (headers.authorization !== undefined) headersToRemove.push('authorization');
   }
-  return { headersToSet, headersToRemove };
+  return { headersToSet: identityHeaders(principal), headersToRemove };
 }
 
 function unavailable(cause: unknown): AuthError {

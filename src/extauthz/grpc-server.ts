@@ -77,6 +77,17 @@ export async function startExtAuthzServer(
 ): Promise<ExtAuthzServer> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 1 << 20 });
   const encode = createCheckResponseEncoder();
+  // prom-client hashes a labels object on every inc(); the few label pairs keep their counters.
+  const counters = new Map<string, { inc(): void }>();
+  const count = (result: string, method: string) => {
+    const key = `${result} ${method}`;
+    let counter = counters.get(key);
+    if (counter === undefined) {
+      counter = deps.metrics.extAuthzChecks.labels({ result, method });
+      counters.set(key, counter);
+    }
+    counter.inc();
+  };
   server.addService(AUTHORIZATION, {
     check: (
       call: grpc.ServerUnaryCall<Decoded<typeof CheckRequestSchema>, unknown>,
@@ -84,7 +95,7 @@ export async function startExtAuthzServer(
     ) => {
       const { request } = call;
       if (request === UNDECODABLE) {
-        deps.metrics.extAuthzChecks.inc({ result: 'INVALID_ARGUMENT', method: 'none' });
+        count('INVALID_ARGUMENT', 'none');
         callback(invalidArgument);
         return;
       }
@@ -96,10 +107,8 @@ export async function startExtAuthzServer(
         routePolicyOf(extensions),
         deps.audience,
       ).then((decision) => {
-        deps.metrics.extAuthzChecks.inc({
-          result: decision.allowed ? 'allow' : decision.error.code,
-          method: decision.allowed ? decision.principal.authMethod : 'none',
-        });
+        if (decision.allowed) count('allow', decision.principal.authMethod);
+        else count(decision.error.code, 'none');
         callback(null, encode(decision));
       });
     },

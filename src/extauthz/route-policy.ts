@@ -9,7 +9,7 @@
  * - `audience`: the credential's audience must include it (else 403).
  */
 export interface RoutePolicy {
-  requiredPermissions: string[];
+  requiredPermissions: readonly string[];
   allowPat: boolean;
   audience: string | undefined;
 }
@@ -20,17 +20,37 @@ export const DEFAULT_POLICY: RoutePolicy = Object.freeze({
   audience: undefined,
 });
 
+/** Routes are few and their extensions fixed: each distinct one is parsed once. */
+const MAX_REMEMBERED_POLICIES = 1024;
+const remembered = new Map<string, RoutePolicy>();
+
 export function routePolicyOf(extensions: Readonly<Record<string, string>>): RoutePolicy {
   const permissions = extensions.required_permissions;
   const allowPat = extensions.allow_pat;
-  const audience = extensions.audience?.trim();
-  if (permissions === undefined && allowPat === undefined && !audience) return DEFAULT_POLICY;
-  return {
+  const audience = extensions.audience;
+  if (permissions === undefined && allowPat === undefined && audience === undefined) return DEFAULT_POLICY;
+  // \0 cannot occur in a header-safe Envoy config value, so the key is unambiguous.
+  const key = `${permissions ?? ''}\0${allowPat ?? '\0'}\0${audience ?? ''}`;
+  let policy = remembered.get(key);
+  if (policy === undefined) {
+    policy = parsePolicy(permissions, allowPat, audience);
+    if (remembered.size >= MAX_REMEMBERED_POLICIES) remembered.clear();
+    remembered.set(key, policy);
+  }
+  return policy;
+}
+
+function parsePolicy(
+  permissions: string | undefined,
+  allowPat: string | undefined,
+  audience: string | undefined,
+): RoutePolicy {
+  return Object.freeze({
     requiredPermissions: (permissions ?? '')
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean),
     allowPat: allowPat === undefined || allowPat.trim().toLowerCase() === 'true',
-    audience: audience || undefined,
-  };
+    audience: audience?.trim() || undefined,
+  });
 }
