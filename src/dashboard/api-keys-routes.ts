@@ -4,15 +4,20 @@ import { html } from '../web/html.ts';
 import {
   API_KEYS_LEAD,
   API_KEYS_PATH,
+  DATE_FIELD,
+  MAX_NAME_LENGTH,
   NEW_TOKEN_PATH,
   type NewTokenValues,
   newTokenForm,
   newTokenPanel,
+  permissionId,
+  presetId,
   revokeConfirmation,
   type TokenRow,
   tokenTable,
 } from './api-keys-view.ts';
 import { redirectTo, type SignedIn, sendDashboardPage } from './dashboard-http.ts';
+import type { FieldError } from './field-errors.ts';
 import { refusalOf } from './refusal.ts';
 import { expiryChoices, parseExpiry } from './token-expiry.ts';
 
@@ -33,15 +38,22 @@ export interface ApiKeyRouteDeps {
 export function createApiKeyRoutes(deps: ApiKeyRouteDeps) {
   const { pats } = deps;
 
-  function showForm(ctx: SignedIn, status: number, values?: NewTokenValues, error?: string): void {
+  function showForm(
+    ctx: SignedIn,
+    status: number,
+    values?: NewTokenValues,
+    refusal?: { error?: string; errors?: FieldError[] },
+  ): void {
     sendDashboardPage(ctx, status, {
       title: 'Create New Token',
       section: 'api-keys',
       lead: 'The token is shown once, right after you create it.',
-      error,
+      error: refusal?.error,
+      errors: refusal?.errors,
       body: newTokenForm({
         csrf: ctx.csrf,
         values,
+        errors: refusal?.errors,
         choices: expiryChoices(deps.now(), deps.maxTtlSeconds),
         maxDays: Math.floor(deps.maxTtlSeconds / 86_400),
         ownPermissions: ctx.principal.permissions,
@@ -108,11 +120,31 @@ ${orgRows.length === 0 ? html`<p class="empty">No one else has a token.</p>` : t
         expiresOn: form.get('expires_on') ?? '',
         permissions: form.getAll('permissions'),
       };
-      const expiresAt = parseExpiry(form, deps.now(), deps.maxTtlSeconds);
-      if (typeof expiresAt === 'string') return showForm(ctx, 400, values, expiresAt);
-      if (principal.permissions.length > 0 && values.permissions.length === 0) {
-        return showForm(ctx, 400, values, 'Choose at least one permission.');
+      // Checked here, in the form's words and in its order, so that each message names the field
+      // people see and focus lands on the first one to fix; the PAT domain checks them again.
+      const errors: FieldError[] = [];
+      const name = values.name.normalize('NFC').trim();
+      if (name === '') errors.push({ field: 'name', message: 'Enter a name for the token.' });
+      else if (name.length > MAX_NAME_LENGTH) {
+        errors.push({
+          field: 'name',
+          message: `The name can be at most ${MAX_NAME_LENGTH} characters long.`,
+        });
       }
+      const now = deps.now();
+      const expiresAt = parseExpiry(form, now, deps.maxTtlSeconds);
+      if (typeof expiresAt !== 'number') {
+        const firstPreset = expiryChoices(now, deps.maxTtlSeconds).presets[0];
+        const presetField = firstPreset ? presetId(firstPreset.days) : 'expires-custom';
+        errors.push({
+          field: expiresAt.field === 'date' ? DATE_FIELD : presetField,
+          message: expiresAt.message,
+        });
+      }
+      if (principal.permissions.length > 0 && values.permissions.length === 0) {
+        errors.push({ field: permissionId(0), message: 'Choose at least one permission.' });
+      }
+      if (errors.length > 0 || typeof expiresAt !== 'number') return showForm(ctx, 400, values, { errors });
       try {
         const { token, view } = await pats.create(
           principal,
@@ -122,7 +154,7 @@ ${orgRows.length === 0 ? html`<p class="empty">No one else has a token.</p>` : t
         ctx.setFlash({ newToken: { name: view.record.name, token, expiresAt: view.record.expiresAt } });
       } catch (error) {
         const { status, message } = refusalOf(error);
-        return showForm(ctx, status, values, message);
+        return showForm(ctx, status, values, { error: message });
       }
       redirectTo(ctx, API_KEYS_PATH);
     },

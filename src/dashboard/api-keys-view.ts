@@ -2,6 +2,7 @@ import type { PatView } from '../pats/pat-manager.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { DASHBOARD_PATH } from './dashboard-client.ts';
 import { csrfInput } from './dashboard-layout.ts';
+import { errorIdOf, type FieldError, fieldErrors } from './field-errors.ts';
 import { dateTimeOf, timeOf } from './format.ts';
 import { DEFAULT_PRESET, type ExpiryChoices } from './token-expiry.ts';
 
@@ -31,8 +32,10 @@ export function newTokenPanel(
   created: { name: string; token: string; expiresAt: number },
   issuer: string,
 ): SafeHtml {
-  return html`<section class="panel success" aria-labelledby="new-token-title">
-<h2 id="new-token-title">Your new token “${created.name}”</h2>
+  // The page is new, so a live region alone would not be read out: focus goes to the heading (the
+  // only focus move a page without inline script can make), and the status role marks the panel.
+  return html`<section class="panel success" role="status" aria-labelledby="new-token-title">
+<h2 id="new-token-title" tabindex="-1" autofocus>Your new token “${created.name}”</h2>
 <p class="warning"><strong>Copy your token now. It won’t be shown again.</strong></p>
 <div class="secret-box"><label class="visually-hidden" for="new-token">New personal access token</label>
 <input id="new-token" type="text" readonly value="${created.token}" autocomplete="off" spellcheck="false">
@@ -86,45 +89,59 @@ export interface NewTokenValues {
   permissions: readonly string[];
 }
 
+/** The longest token name the PAT domain takes. */
+export const MAX_NAME_LENGTH = 100;
+
+/** The id of a preset's radio button. */
+export const presetId = (days: number): string => `expires-${days}`;
+/** The date picker of "Custom date". */
+export const DATE_FIELD = 'expires-on';
+/** The id of the n-th permission's checkbox. */
+export const permissionId = (index: number): string => `permission-${index}`;
+
 /** The "Create New Token" form: a name, an expiration (presets or a date), permissions. */
 export function newTokenForm(options: {
   csrf: string;
   values: NewTokenValues | undefined;
+  errors?: readonly FieldError[] | undefined;
   choices: ExpiryChoices;
   maxDays: number;
   ownPermissions: readonly string[];
 }): SafeHtml {
   const { values, choices } = options;
+  const errors = fieldErrors(options.errors);
   const chosen = values?.expiresIn ?? String(DEFAULT_PRESET);
+  const firstPreset = choices.presets[0] === undefined ? 'expires-custom' : presetId(choices.presets[0].days);
+  const radio = (id: string, value: string) =>
+    html`<input type="radio" id="${id}" name="expires_in" value="${value}"${value === chosen ? html` checked` : ''}${errors.attributes(id, { errorOf: firstPreset })}>`;
   const presets = choices.presets.map(
-    ({
-      days,
-      expiresAt,
-    }) => html`<label class="choice"><input type="radio" name="expires_in" value="${days}"${String(days) === chosen ? html` checked` : ''}>
-${days} days <span class="when">(until ${dateTimeOf(expiresAt)})</span></label>`,
+    ({ days, expiresAt }) => html`<label class="choice">${radio(presetId(days), String(days))}
+<span><span class="choice-title">${days} days</span> <span class="when">(until ${dateTimeOf(expiresAt)})</span></span></label>`,
   );
+  const firstPermission = permissionId(0);
   const permissions = options.ownPermissions.map(
     (
       permission,
-    ) => html`<label class="choice"><input type="checkbox" name="permissions" value="${permission}"${!values || values.permissions.includes(permission) ? html` checked` : ''}>
+      index,
+    ) => html`<label class="choice"><input type="checkbox" id="${permissionId(index)}" name="permissions" value="${permission}"${!values || values.permissions.includes(permission) ? html` checked` : ''}${errors.attributes(permissionId(index), { errorOf: firstPermission })}>
 <span><code>${permission}</code> <span class="when">${PERMISSION_LABELS[permission] ?? ''}</span></span></label>`,
   );
   return html`<form method="post" action="${NEW_TOKEN_PATH}" class="panel narrow">${csrfInput(options.csrf)}
 <div class="field short"><label for="name">Name</label>
-<input id="name" name="name" type="text" required maxlength="100" autocomplete="off" value="${values?.name ?? ''}" aria-describedby="name-hint" autofocus>
-<p class="hint" id="name-hint">What the token is for, like “CI deploy”.</p></div>
+<input id="name" name="name" type="text" required maxlength="${MAX_NAME_LENGTH}" autocomplete="off" value="${values?.name ?? ''}"${errors.attributes('name', { hint: 'name-hint', focusByDefault: true })}>
+${errors.message('name')}<p class="hint" id="name-hint">What the token is for, like “CI deploy”.</p></div>
 <fieldset aria-describedby="expiry-hint"><legend>Expiration</legend>
-<div class="choices">${presets}
-<div class="custom-date"><label class="choice"><input type="radio" id="expires-custom" name="expires_in" value="custom"${chosen === 'custom' ? html` checked` : ''}> Custom date</label>
-<label class="visually-hidden" for="expires-on">Expiration date</label>
-<input type="date" id="expires-on" name="expires_on" min="${choices.minDate}" max="${choices.maxDate}" value="${values?.expiresOn ?? ''}"></div>
-</div>
-<p class="hint" id="expiry-hint">Tokens last at most ${options.maxDays} days. A custom date lasts until the end of that day (UTC).</p>
+${errors.message(firstPreset)}<div class="choices">${presets}
+<div class="custom-date"><label class="choice">${radio('expires-custom', 'custom')}<span class="choice-title">Custom date</span></label>
+<label class="visually-hidden" for="${DATE_FIELD}">Expiration date</label>
+<input type="date" id="${DATE_FIELD}" name="expires_on" min="${choices.minDate}" max="${choices.maxDate}" value="${values?.expiresOn ?? ''}"${errors.attributes(DATE_FIELD, { hint: 'expiry-hint' })}></div>
+${errors.message(DATE_FIELD)}</div>
+<p class="hint" id="expiry-hint">Tokens last at most ${options.maxDays} days. A custom date lasts until the end of that day (UTC); choose “Custom date” to use it.</p>
 </fieldset>
 ${
   permissions.length > 0
-    ? html`<fieldset aria-describedby="permissions-hint"><legend>Permissions</legend>
-<div class="choices">${permissions}</div>
+    ? html`<fieldset aria-describedby="${errors.has(firstPermission) ? html`${errorIdOf(firstPermission)} ` : ''}permissions-hint"><legend>Permissions</legend>
+${errors.message(firstPermission)}<div class="choices">${permissions}</div>
 <p class="hint" id="permissions-hint">A token can do only what you can: if you lose a permission, your tokens lose it too.</p>
 </fieldset>`
     : ''

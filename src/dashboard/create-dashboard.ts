@@ -7,10 +7,12 @@ import type { Authenticator } from '../principal/authenticator.ts';
 import { type HttpHandler, type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 import type { Store } from '../storage/store.ts';
 import { createCsrf } from '../web/csrf.ts';
+import { favicon, faviconIco } from '../web/favicon.ts';
 import { FormBodyError, readForm } from '../web/form-body.ts';
 import { html } from '../web/html.ts';
 import { createInProcessFetch } from '../web/in-process-fetch.ts';
 import { createCookieSealer } from '../web/sealed-cookie.ts';
+import { isSameOriginPost, isTls, STRICT_TRANSPORT_SECURITY } from '../web/security-headers.ts';
 import { createApiKeyRoutes } from './api-keys-routes.ts';
 import { API_KEYS_PATH } from './api-keys-view.ts';
 import { DASHBOARD_PATH } from './dashboard-client.ts';
@@ -56,6 +58,7 @@ export function createDashboard(deps: DashboardDeps) {
     secure,
   });
   const csrf = createCsrf({ secure });
+  const origin = new URL(deps.issuer).origin;
   const provider = createProviderClient({
     issuer: deps.issuer,
     fetch: createInProcessFetch(deps.appHandler, new URL(deps.issuer).host),
@@ -65,6 +68,7 @@ export function createDashboard(deps: DashboardDeps) {
     cookies,
     provider,
     authenticate: deps.authenticate,
+    csrf,
     logger: deps.logger,
     now,
   });
@@ -79,6 +83,7 @@ export function createDashboard(deps: DashboardDeps) {
     flow,
     cookies,
     csrf,
+    origin,
     users: deps.store,
     flashSeconds: FLASH_SECONDS,
   });
@@ -86,7 +91,7 @@ export function createDashboard(deps: DashboardDeps) {
   /** Signs out even without a valid session: the token is revoked, the provider session ended. */
   async function signOut(req: HttpRequest, res: HttpResponse): Promise<void> {
     const form = await readForm(req);
-    if (!csrf.verify(req, form)) {
+    if (!isSameOriginPost(req, origin) || !csrf.verify(req, form)) {
       return sendCardPage(req, res, 403, {
         title: 'This form has expired',
         lead: 'Reload the page and try again.',
@@ -102,6 +107,7 @@ export function createDashboard(deps: DashboardDeps) {
       cookies.session.clear(),
       cookies.flash.clear(),
       cookies.pendingTotp.clear(),
+      csrf.rotate().setCookie,
       ...(await endProviderSession(req)),
     ];
     sendResponse(
@@ -143,9 +149,12 @@ export function createDashboard(deps: DashboardDeps) {
   }
 
   return async (req: HttpRequest, res: HttpResponse): Promise<boolean> => {
-    if (dashboardStylesheet(req, res) || dashboardScript(req, res)) return true;
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (path !== DASHBOARD_PATH && !path.startsWith(`${DASHBOARD_PATH}/`)) return false;
+    const ours = path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
+    const asset = [dashboardStylesheet, dashboardScript, favicon, faviconIco].find((a) => a.path === path);
+    if (!ours && !asset) return false;
+    if (isTls(req)) res.setHeader('strict-transport-security', STRICT_TRANSPORT_SECURITY);
+    if (asset) return asset(req, res);
     try {
       await route(req, res, path);
     } catch (error) {

@@ -27,8 +27,11 @@ export interface SignedIn {
   clientAddress: string;
 }
 
-/** Every dashboard page answer: the CSP with our script allowed, never cached (no-store). */
-const dashboardHeaders = () => pageHeaders({ scripts: true });
+/**
+ * Every dashboard page answer: the CSP with our script allowed, never cached (no-store), and a
+ * referrer only for our own origin, so that the forms' posts carry the `Origin` we check.
+ */
+const dashboardHeaders = () => pageHeaders({ scripts: true, sameOrigin: true });
 
 /** Answers with a dashboard page; the flash's notice or error shows unless the page has its own. */
 export function sendDashboardPage(
@@ -40,7 +43,7 @@ export function sendDashboardPage(
     ...page,
     account: ctx.user.email,
     csrf: ctx.csrf,
-    error: page.error ?? ctx.flash?.error,
+    error: page.error ?? (page.errors?.length ? undefined : ctx.flash?.error),
     notice: page.notice ?? ctx.flash?.notice,
   });
   send(ctx.req, ctx.res, status, { ...dashboardHeaders(), 'set-cookie': ctx.cookies }, body);

@@ -1,9 +1,11 @@
 import { CSRF_FIELD } from '../web/csrf.ts';
+import { FAVICON_URL } from '../web/favicon.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { STYLESHEET_PATH } from '../web/stylesheet.ts';
 import { DASHBOARD_PATH } from './dashboard-client.ts';
 import { dashboardScript } from './dashboard-script.ts';
 import { dashboardStylesheet } from './dashboard-stylesheet.ts';
+import type { FieldError } from './field-errors.ts';
 
 /** The settings pages, in the navigation's order. */
 export const SECTIONS = {
@@ -28,8 +30,21 @@ export interface DashboardPage {
   /** Next to the heading (a primary action). */
   headerAction?: SafeHtml | undefined;
   error?: string | undefined;
+  /** Refusals of the form's fields: summed up at the top, each linking to its field. */
+  errors?: readonly FieldError[] | undefined;
   notice?: string | undefined;
   body: SafeHtml;
+}
+
+/** The alert at the top of the page: the page's error, or its fields' errors as links to them. */
+function errorSummary(error: string | undefined, errors: readonly FieldError[]): SafeHtml | string {
+  if (error !== undefined) return html`<p class="alert" role="alert">${error}</p>`;
+  const [only] = errors;
+  if (only === undefined) return '';
+  const link = (e: FieldError) => html`<a href="#${e.field}">${e.message}</a>`;
+  if (errors.length === 1) return html`<p class="alert" role="alert">${link(only)}</p>`;
+  return html`<div class="alert" role="alert"><p>There are ${errors.length} problems:</p>
+<ul>${errors.map((e) => html`<li>${link(e)}</li>`)}</ul></div>`;
 }
 
 /** The hidden field every form of ours carries. */
@@ -56,6 +71,7 @@ export function renderDashboardPage(page: DashboardPage): string {
 <title>${page.title} · Settings · Semaswift</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 <link rel="stylesheet" href="${dashboardStylesheet.url}">
+<link rel="icon" href="${FAVICON_URL}" type="image/svg+xml">
 <script src="${dashboardScript.url}" defer></script>
 </head>
 <body class="app">
@@ -75,7 +91,7 @@ export function renderDashboardPage(page: DashboardPage): string {
 <h1>${page.title}</h1>
 ${page.lead === undefined ? '' : html`<p class="lead">${page.lead}</p>`}
 </div>${page.headerAction ?? ''}</div>
-${page.error === undefined ? '' : html`<p class="alert" role="alert">${page.error}</p>`}
+${errorSummary(page.error, page.errors ?? [])}
 ${page.notice === undefined ? '' : html`<p class="notice" role="status">${page.notice}</p>`}
 ${page.body}
 </main>

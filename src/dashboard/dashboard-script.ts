@@ -24,7 +24,7 @@ const SCRIPT = `'use strict';
     button.addEventListener('click', async () => {
       const shown = 'value' in source ? source.value : source.innerText;
       // A setup key is shown in groups of four; apps want it whole.
-      const text = 'copyCompact' in button.dataset ? shown.replace(/s/g, '') : shown;
+      const text = 'copyCompact' in button.dataset ? shown.replace(/\\s/g, '') : shown;
       try {
         await navigator.clipboard.writeText(text.trim());
         button.textContent = 'Copied';
@@ -51,10 +51,16 @@ const SCRIPT = `'use strict';
     });
   }
 
+  // A date belongs to "Custom date": picking one chooses it, choosing a preset clears it (the
+  // server refuses a date sent with a preset rather than guess which was meant).
   const customDate = document.getElementById('expires-on');
   const customChoice = document.getElementById('expires-custom');
   if (customDate && customChoice) {
     customDate.addEventListener('input', () => { customChoice.checked = true; });
+    for (const preset of document.querySelectorAll('input[name="expires_in"]')) {
+      if (preset === customChoice) continue;
+      preset.addEventListener('change', () => { if (preset.checked) customDate.value = ''; });
+    }
   }
 })();
 `;

@@ -48,11 +48,19 @@ input[type=date], input[type=tel], select {
   background: var(--card); color: var(--text); max-width: 100%;
 }
 input[type=tel], .code-input { width: 100%; max-width: 16rem; }
-input[type=checkbox], input[type=radio] { width: 1.125rem; height: 1.125rem; accent-color: var(--accent); }
+input[type=checkbox], input[type=radio] { width: 1.125rem; height: 1.125rem; accent-color: var(--accent); flex: none; }
+.choice input[type=checkbox], .choice input[type=radio] { margin: .1875rem 0 0; }
+.choice > span { min-width: 0; }
+.choice-title { white-space: nowrap; }
+.field-error { color: var(--danger); font-weight: 600; font-size: .875rem; margin: .25rem 0 0; }
+input[aria-invalid="true"]:not([type=checkbox], [type=radio]) { border-color: var(--danger); box-shadow: 0 0 0 1px var(--danger); }
+.alert a { color: inherit; }
+.alert p { margin: 0; }
+.alert ul { margin: .25rem 0 0; padding-left: 1.25rem; }
 .field.short input[type=text], .field.short input[type=password] { max-width: 24rem; }
 .choices { display: grid; gap: .25rem; }
 .choice .when { color: var(--muted); font-size: .875rem; }
-.custom-date { display: flex; align-items: center; gap: .75rem; flex-wrap: wrap; }
+.custom-date { display: flex; align-items: center; gap: .25rem .75rem; flex-wrap: wrap; }
 table { width: 100%; border-collapse: collapse; font-size: .9375rem; }
 th, td { text-align: left; padding: .625rem .5rem; border-top: 1px solid var(--border); vertical-align: top; }
 thead th { border-top: 0; color: var(--muted); font-size: .8125rem; font-weight: 600; }
@@ -72,7 +80,8 @@ td.actions-cell { text-align: right; white-space: nowrap; }
 .steps { padding-left: 1.25rem; margin: 0; }
 .steps > li { margin-bottom: 1.5rem; padding-left: .25rem; }
 .qr { display: block; width: 12rem; height: 12rem; margin: .75rem 0; background: #fff; padding: .5rem; border-radius: .5rem; border: 1px solid var(--border); }
-.setup-key { font-size: 1rem; letter-spacing: .05em; word-break: break-all; }
+.setup-key { font-size: 1rem; letter-spacing: .05em; }
+.key-group { white-space: nowrap; }
 .codes { columns: 2; column-gap: 2rem; padding-left: 1.75rem; margin: 1rem 0; font-size: 1.0625rem; }
 .codes li { margin-bottom: .375rem; }
 .method { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; flex-wrap: wrap; }

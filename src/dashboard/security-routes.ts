@@ -4,6 +4,7 @@ import { normalizePhoneNumber, phoneNumberHint } from '../mfa/phone-number.ts';
 import type { SafeHtml } from '../web/html.ts';
 import { type DashboardCookies, PENDING_TOTP_SECONDS } from './dashboard-cookies.ts';
 import { redirectTo, type SignedIn, sendDashboardPage } from './dashboard-http.ts';
+import type { FieldError } from './field-errors.ts';
 import { qrCodeDataUrl } from './qr-code.ts';
 import { refusalOf } from './refusal.ts';
 import {
@@ -26,6 +27,20 @@ const SECURITY_LEAD =
   'Two-step verification asks for a code after your password, so a stolen password is not enough.';
 
 /**
+ * A refusal of a one-field form, as that field's error. The MFA domain speaks to API clients in
+ * its field names (`phone_number`, `code_method`) for malformed input (400); the page says what
+ * to do in the words of its own label instead.
+ */
+function refusalFor(
+  error: unknown,
+  field: string,
+  malformed: string,
+): { status: number; errors: FieldError[] } {
+  const { status, message } = refusalOf(error);
+  return { status, errors: [{ field, message: status === 400 ? malformed : message }] };
+}
+
+/**
  * Settings > Security: the MFA domain (src/mfa) for the signed-in user, with its rules (one code
  * use, brute-force limits, a proof to turn a method off). The API lets only a sign-in session
  * change these, not PATs or third-party apps; the dashboard's token is a first-party session that
@@ -39,32 +54,38 @@ export function createSecurityRoutes(deps: { mfa: Mfa; cookies: DashboardCookies
     status: number,
     title: string,
     body: SafeHtml,
-    options: { lead?: string | undefined; error?: string | undefined } = {},
+    options: { lead?: string | undefined; errors?: FieldError[] | undefined } = {},
   ) => sendDashboardPage(ctx, status, { title, section: 'security', body, ...options });
 
   /** The pending enrolment's QR page, from the cookie that holds its secret. */
-  async function showTotpSetup(ctx: SignedIn, status: number, error?: string): Promise<void> {
+  async function showTotpSetup(ctx: SignedIn, status: number, errors?: FieldError[]): Promise<void> {
     const pending = cookies.pendingTotp.read(ctx.req);
     if (!pending || pending.userId !== ctx.user.id) return redirectTo(ctx, SECURITY_PATH);
     const body = totpSetup({
       csrf: ctx.csrf,
       qrDataUrl: await qrCodeDataUrl(pending.otpauthUrl),
       secret: pending.secret,
+      errors,
     });
-    page(ctx, status, 'Set up your authenticator app', body, { error });
+    page(ctx, status, 'Set up your authenticator app', body, { errors });
   }
 
   async function showDisable(
     ctx: SignedIn,
     method: MfaMethod,
     status: number,
-    error?: string,
+    errors?: FieldError[],
   ): Promise<void> {
     const { methods } = await mfa.status(ctx.user.id);
     if (!methods.includes(method)) return redirectTo(ctx, SECURITY_PATH);
     const lead = `Confirm it’s you to turn off ${METHOD_PHRASES[method]}.${method === 'totp' ? ' Your recovery codes stop working too.' : ''}`;
-    const body = disableForms({ csrf: ctx.csrf, method, staying: methods.filter((m) => m !== method) });
-    page(ctx, status, `Turn off ${METHOD_PHRASES[method]}`, body, { lead, error });
+    const body = disableForms({
+      csrf: ctx.csrf,
+      method,
+      staying: methods.filter((m) => m !== method),
+      errors,
+    });
+    page(ctx, status, `Turn off ${METHOD_PHRASES[method]}`, body, { lead, errors });
   }
 
   const disable = (method: MfaMethod) => ({
@@ -78,8 +99,12 @@ export function createSecurityRoutes(deps: { mfa: Mfa; cookies: DashboardCookies
       try {
         await mfa.disable(ctx.user, method, proof, ctx.clientAddress);
       } catch (error) {
-        const { status, message } = refusalOf(error);
-        return showDisable(ctx, method, status, message);
+        // The refusal belongs to the proof that was given: the password, else the code.
+        const { status, errors } =
+          proof.password !== '' || proof.code === ''
+            ? refusalFor(error, 'password', 'Enter your password.')
+            : refusalFor(error, 'code', 'Enter the code, or turn it off with your password.');
+        return showDisable(ctx, method, status, errors);
       }
       if (method === 'totp') ctx.cookies.push(cookies.pendingTotp.clear());
       ctx.setFlash({ notice: `${METHOD_LABELS[method]} is off.` });
@@ -114,8 +139,8 @@ export function createSecurityRoutes(deps: { mfa: Mfa; cookies: DashboardCookies
       try {
         recoveryCodes = await mfa.totp.confirm(ctx.user, ctx.form.get('code') ?? '');
       } catch (error) {
-        const { status, message } = refusalOf(error);
-        return showTotpSetup(ctx, status, message);
+        const { status, errors } = refusalFor(error, 'code', 'Enter the 6-digit code your app shows now.');
+        return showTotpSetup(ctx, status, errors);
       }
       ctx.cookies.push(cookies.pendingTotp.clear());
       ctx.setFlash({ recoveryCodes, notice: 'Your authenticator app is on.' });
@@ -145,8 +170,12 @@ export function createSecurityRoutes(deps: { mfa: Mfa; cookies: DashboardCookies
       try {
         await mfa.sms.enroll(ctx.user, typed);
       } catch (error) {
-        const { status, message } = refusalOf(error);
-        return page(ctx, status, 'Add a phone number', smsPhoneForm(ctx.csrf, typed), { error: message });
+        const { status, errors } = refusalFor(
+          error,
+          'phone',
+          'Enter the phone number with its country code, like +49 151 12345678.',
+        );
+        return page(ctx, status, 'Add a phone number', smsPhoneForm(ctx.csrf, typed, errors), { errors });
       }
       ctx.setFlash({ smsSentTo: phoneNumberHint(normalizePhoneNumber(typed)) });
       redirectTo(ctx, `${SMS_PATH}?step=verify`);
@@ -156,8 +185,8 @@ export function createSecurityRoutes(deps: { mfa: Mfa; cookies: DashboardCookies
       try {
         await mfa.sms.confirm(ctx.user, ctx.form.get('code') ?? '');
       } catch (error) {
-        const { status, message } = refusalOf(error);
-        return page(ctx, status, 'Add a phone number', smsCodeForm(ctx.csrf), { error: message });
+        const { status, errors } = refusalFor(error, 'code', 'Enter the 6-digit code we sent.');
+        return page(ctx, status, 'Add a phone number', smsCodeForm(ctx.csrf, errors), { errors });
       }
       ctx.setFlash({ notice: 'Text message verification is on.' });
       redirectTo(ctx, SECURITY_PATH);

@@ -3,6 +3,7 @@ import type { MfaStatus } from '../mfa/mfa-status.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { DASHBOARD_PATH } from './dashboard-client.ts';
 import { csrfInput } from './dashboard-layout.ts';
+import { type FieldError, fieldErrors } from './field-errors.ts';
 
 /** Settings > Security: the methods and what can be done with them. */
 export const SECURITY_PATH = `${DASHBOARD_PATH}/settings/security`;
@@ -35,11 +36,11 @@ export function securityOverview(status: MfaStatus, csrf: string): SafeHtml {
   const totpOn = status.methods.includes('totp');
   const smsOn = status.methods.includes('sms');
   const totpAction = totpOn
-    ? html`<a class="button secondary small" href="${disablePath('totp')}">Turn off</a>`
+    ? html`<a class="button secondary small" href="${disablePath('totp')}">Turn off<span class="visually-hidden"> authenticator app</span></a>`
     : html`<form method="post" action="${TOTP_PATH}" class="inline-form">${csrfInput(csrf)}
 <button type="submit" class="small">${status.totpPending ? 'Start setup again' : 'Set up authenticator app'}</button></form>`;
   const smsAction = smsOn
-    ? html`<a class="button secondary small" href="${disablePath('sms')}">Turn off</a>`
+    ? html`<a class="button secondary small" href="${disablePath('sms')}">Turn off<span class="visually-hidden"> text message codes</span></a>`
     : html`<a class="button small" href="${SMS_PATH}">Add a phone number</a>`;
   return html`<section class="panel method" aria-labelledby="totp-title">
 <div><h2 id="totp-title">${METHOD_LABELS.totp} ${badge(totpOn, totpOn ? 'On' : status.totpPending ? 'Setup not finished' : 'Off')}</h2>
@@ -58,8 +59,18 @@ ${smsAction}
 }
 
 /** Scan or type the secret, then prove it with a first code. */
-export function totpSetup(options: { csrf: string; qrDataUrl: string; secret: string }): SafeHtml {
-  const grouped = options.secret.match(/.{1,4}/g)?.join(' ') ?? options.secret;
+export function totpSetup(options: {
+  csrf: string;
+  qrDataUrl: string;
+  secret: string;
+  errors?: readonly FieldError[] | undefined;
+}): SafeHtml {
+  const errors = fieldErrors(options.errors);
+  // Groups of four to read and type; a line may break between groups, never inside one.
+  const groups = (options.secret.match(/.{1,4}/g) ?? [options.secret]).map(
+    (group) => html`<span class="key-group">${group}</span>`,
+  );
+  const grouped = groups.flatMap((group, i) => (i === 0 ? [group] : [html` `, group]));
   return html`<section class="panel narrow" aria-labelledby="totp-setup-title">
 <h2 id="totp-setup-title" class="visually-hidden">Steps</h2>
 <ol class="steps">
@@ -70,7 +81,8 @@ export function totpSetup(options: { csrf: string; qrDataUrl: string; secret: st
 <button type="button" class="secondary small" data-copy="totp-secret" data-copy-compact hidden>Copy key</button></div></li>
 <li><form method="post" action="${TOTP_PATH}/confirm">${csrfInput(options.csrf)}
 <div class="field"><label for="code">Enter the 6-digit code from the app</label>
-<input id="code" name="code" type="text" class="code-input" inputmode="numeric" autocomplete="one-time-code" required></div>
+<input id="code" name="code" type="text" class="code-input" inputmode="numeric" autocomplete="one-time-code" required${errors.attributes('code')}>
+${errors.message('code')}</div>
 <div class="button-row"><button type="submit">Turn on</button><a class="button secondary" href="${SECURITY_PATH}">Cancel</a></div>
 </form></li>
 </ol>
@@ -93,20 +105,27 @@ export function recoveryCodesPanel(codes: readonly string[]): SafeHtml {
 }
 
 /** SMS enrolment, step 1: the number. */
-export function smsPhoneForm(csrf: string, phoneNumber = ''): SafeHtml {
+export function smsPhoneForm(
+  csrf: string,
+  phoneNumber = '',
+  fieldErrorList?: readonly FieldError[],
+): SafeHtml {
+  const errors = fieldErrors(fieldErrorList);
   return html`<form method="post" action="${SMS_PATH}" class="panel narrow">${csrfInput(csrf)}
 <div class="field"><label for="phone">Mobile phone number</label>
-<input id="phone" name="phone_number" type="tel" autocomplete="tel" required value="${phoneNumber}" aria-describedby="phone-hint">
-<p class="hint" id="phone-hint">With the country code, like +49 151 12345678.</p></div>
+<input id="phone" name="phone_number" type="tel" autocomplete="tel" required value="${phoneNumber}"${errors.attributes('phone', { hint: 'phone-hint', focusByDefault: true })}>
+${errors.message('phone')}<p class="hint" id="phone-hint">With the country code, like +49 151 12345678.</p></div>
 <div class="button-row"><button type="submit">Send code</button><a class="button secondary" href="${SECURITY_PATH}">Cancel</a></div>
 </form>`;
 }
 
 /** SMS enrolment, step 2: the code that was sent. */
-export function smsCodeForm(csrf: string): SafeHtml {
+export function smsCodeForm(csrf: string, fieldErrorList?: readonly FieldError[]): SafeHtml {
+  const errors = fieldErrors(fieldErrorList);
   return html`<form method="post" action="${SMS_PATH}/confirm" class="panel narrow">${csrfInput(csrf)}
 <div class="field"><label for="code">Enter the 6-digit code we sent</label>
-<input id="code" name="code" type="text" class="code-input" inputmode="numeric" autocomplete="one-time-code" required autofocus></div>
+<input id="code" name="code" type="text" class="code-input" inputmode="numeric" autocomplete="one-time-code" required${errors.attributes('code', { focusByDefault: true })}>
+${errors.message('code')}</div>
 <div class="button-row"><button type="submit">Turn on</button><a class="button secondary" href="${SMS_PATH}">Use another number</a></div>
 </form>`;
 }
@@ -116,7 +135,9 @@ export function disableForms(options: {
   csrf: string;
   method: MfaMethod;
   staying: readonly MfaMethod[];
+  errors?: readonly FieldError[] | undefined;
 }): SafeHtml {
+  const errors = fieldErrors(options.errors);
   const action = disablePath(options.method);
   const other = options.staying[0];
   const codeForm =
@@ -125,7 +146,8 @@ export function disableForms(options: {
       : html`<p class="or">or</p>
 <form method="post" action="${action}">${csrfInput(options.csrf)}<input type="hidden" name="code_method" value="${other}">
 <div class="field"><label for="code">${other === 'totp' ? 'Code from your authenticator app' : 'Code from a text message'}</label>
-<input id="code" name="code" type="text" class="code-input" inputmode="numeric" autocomplete="one-time-code" required></div>
+<input id="code" name="code" type="text" class="code-input" inputmode="numeric" autocomplete="one-time-code" required${errors.attributes('code')}>
+${errors.message('code')}</div>
 <div class="button-row"><button type="submit" class="danger">Turn off with the code</button></div>
 </form>
 ${
@@ -138,7 +160,8 @@ ${
 <h2 id="confirm-title">Confirm it’s you</h2>
 <form method="post" action="${action}">${csrfInput(options.csrf)}
 <div class="field short"><label for="password">Your password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required></div>
+<input id="password" name="password" type="password" autocomplete="current-password" required${errors.attributes('password')}>
+${errors.message('password')}</div>
 <div class="button-row"><button type="submit" class="danger">Turn off</button><a class="button secondary" href="${SECURITY_PATH}">Cancel</a></div>
 </form>
 ${codeForm}

@@ -3,6 +3,7 @@ import { AuthError } from '../errors/auth-error.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
 import type { Principal } from '../principal/principal.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
+import type { Csrf } from '../web/csrf.ts';
 import { html } from '../web/html.ts';
 import { DASHBOARD_CLIENT_ID, DASHBOARD_PATH } from './dashboard-client.ts';
 import { type DashboardCookies, SIGN_IN_SECONDS } from './dashboard-cookies.ts';
@@ -19,6 +20,7 @@ export interface SignInFlowDeps {
   cookies: DashboardCookies;
   provider: ProviderClient;
   authenticate: Authenticator;
+  csrf: Pick<Csrf, 'rotate'>;
   logger: Logger;
   now: () => number;
 }
@@ -99,7 +101,10 @@ export function createSignInFlow(deps: SignInFlowDeps) {
     if (!session) return fail(400, 'Semaswift could not sign you in. Please try again.');
     const { expiresAt } = session.principal;
     const maxAge = Math.max(1, expiresAt - deps.now());
-    cleared.push(cookies.session.set({ accessToken: session.accessToken, expiresAt }, maxAge));
+    cleared.push(
+      cookies.session.set({ accessToken: session.accessToken, expiresAt }, maxAge),
+      deps.csrf.rotate().setCookie,
+    );
     // Not a redirect: the session cookie is SameSite=Strict, and a redirect would still belong to
     // a navigation another site may have started (a link in a mail), which gets no Strict cookie.
     // A refresh from this page of ours is a same-site navigation of its own.

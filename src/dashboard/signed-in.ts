@@ -3,6 +3,7 @@ import type { Store } from '../storage/store.ts';
 import type { Csrf } from '../web/csrf.ts';
 import { readForm } from '../web/form-body.ts';
 import { html } from '../web/html.ts';
+import { isSameOriginPost } from '../web/security-headers.ts';
 import type { DashboardCookies } from './dashboard-cookies.ts';
 import { type SignedIn, sendDashboardPage } from './dashboard-http.ts';
 import { SECTIONS } from './dashboard-layout.ts';
@@ -15,6 +16,8 @@ export interface SignedInDeps {
   flow: Pick<SignInFlow, 'principalOf' | 'start'>;
   cookies: DashboardCookies;
   csrf: Csrf;
+  /** The issuer's origin: the only `Origin` a form post may come from. */
+  origin: string;
   users: Pick<Store, 'findUserById'>;
   flashSeconds: number;
 }
@@ -23,7 +26,8 @@ export interface SignedInDeps {
  * Runs a page or form action for the signed-in user. The session cookie's access token goes through
  * the one authenticator on every request (expiry, signature, revoked grant); without a good one the
  * browser is sent to sign in (silently, while the provider's session lasts) and back to the page.
- * A form is refused (403) unless it carries the browser's CSRF token. The flash of the previous
+ * A form is refused (403) unless it carries the browser's CSRF token, and when the browser says it
+ * was posted from another origin. The flash of the previous
  * action is read once, by the next page, and only by the user it was left for.
  */
 export function createSignedInRunner(deps: SignedInDeps) {
@@ -57,7 +61,7 @@ export function createSignedInRunner(deps: SignedInDeps) {
     };
     if (method === 'POST') {
       ctx.form = await readForm(req);
-      if (!csrf.verify(req, ctx.form)) {
+      if (!isSameOriginPost(req, deps.origin) || !csrf.verify(req, ctx.form)) {
         const section = sectionOf(path);
         return sendDashboardPage(ctx, 403, {
           title: SECTIONS[section].title,

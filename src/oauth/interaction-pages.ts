@@ -68,10 +68,15 @@ export function mfaPage(
     ) => html`<label class="choice"><input type="radio" name="method" value="${method}"${index === 0 ? html` checked` : ''}>
 <span>${METHOD_LABELS[method]?.[0] ?? method} <span class="hint">${METHOD_LABELS[method]?.[1] ?? ''}</span></span></label>`,
   );
+  // A recovery code checked as an app or SMS code is simply wrong; say where it goes instead.
+  const error =
+    view.error === 'The code is incorrect.'
+      ? `${view.error} If you used a recovery code, choose “Recovery code”.`
+      : view.error;
   return renderPage({
     title: 'Two-step verification',
     lead: html`Confirm it is you to continue to <strong>${step.clientName}</strong>`,
-    error: view.error,
+    error,
     notice: view.notice,
     body: html`<form method="post" action="${step.base}/mfa">${csrfField(step.csrf)}
 <fieldset><legend>Verify with</legend>${options}</fieldset>

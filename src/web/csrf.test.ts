@@ -24,6 +24,17 @@ describe('double-submit CSRF tokens', () => {
     expect(csrf.verify(request(), new URLSearchParams({ csrf: token }))).toBe(false);
   });
 
+  it('rotate to a new token that replaces the cookie, refusing the old one', () => {
+    const csrf = createCsrf({ secure: false });
+    const old = csrf.issue(request()).token;
+    const rotated = csrf.rotate();
+    expect(rotated.token).not.toBe(old);
+    expect(rotated.setCookie).toBe(`semaswift_csrf=${rotated.token}; Path=/; HttpOnly; SameSite=Lax`);
+    const browser = request(`semaswift_csrf=${rotated.token}`);
+    expect(csrf.verify(browser, new URLSearchParams({ csrf: old }))).toBe(false);
+    expect(csrf.verify(browser, new URLSearchParams({ csrf: rotated.token }))).toBe(true);
+  });
+
   it('use a __Host- cookie with Secure under TLS', () => {
     const { setCookie } = createCsrf({ secure: true }).issue(request());
     expect(setCookie).toMatch(/^__Host-semaswift_csrf=.*; Secure$/);

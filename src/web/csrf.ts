@@ -13,6 +13,11 @@ export interface Csrf {
   issue(req: HttpRequest): { token: string; setCookie: string | undefined };
   /** True when the posted form carries the browser's token. */
   verify(req: HttpRequest, form: URLSearchParams): boolean;
+  /**
+   * A new token and the `Set-Cookie` that replaces the browser's, for when a session begins or
+   * ends: a token seen before signing in (planted, or read over a shoulder) is useless after.
+   */
+  rotate(): { token: string; setCookie: string };
 }
 
 const TOKEN = /^[\w-]{43}$/;
@@ -31,13 +36,16 @@ export function createCsrf(options: { secure: boolean }): Csrf {
     const value = readCookies(req.headers).get(name);
     return value !== undefined && TOKEN.test(value) ? value : undefined;
   };
+  const fresh = () => {
+    const token = randomBytes(32).toString('base64url');
+    return { token, setCookie: serializeCookie(name, token, cookie) };
+  };
   return {
     issue(req) {
       const existing = current(req);
-      if (existing) return { token: existing, setCookie: undefined };
-      const token = randomBytes(32).toString('base64url');
-      return { token, setCookie: serializeCookie(name, token, cookie) };
+      return existing ? { token: existing, setCookie: undefined } : fresh();
     },
+    rotate: fresh,
     verify(req, form) {
       const expected = current(req);
       const posted = form.get(CSRF_FIELD);

@@ -1,3 +1,4 @@
+import { FAVICON_URL } from './favicon.ts';
 import { html, type SafeHtml } from './html.ts';
 import { STYLESHEET_PATH } from './stylesheet.ts';
 
@@ -27,6 +28,7 @@ export function renderPage(page: PageOptions): string {
 <meta name="color-scheme" content="light dark">
 <title>${page.title} · Semaswift</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="icon" href="${FAVICON_URL}" type="image/svg+xml">
 </head>
 <body>
 <header class="brand"><span class="brand-mark" aria-hidden="true">S</span> Semaswift</header>

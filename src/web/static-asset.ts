@@ -5,6 +5,8 @@ import { type HttpRequest, type HttpResponse, sendResponse } from '../server/htt
 export type StaticAsset = ((req: HttpRequest, res: HttpResponse) => boolean) & {
   /** The URL pages link to: the path and the content hash. */
   readonly url: string;
+  /** Where it is served, without the hash. */
+  readonly path: string;
 };
 
 /**
@@ -31,5 +33,5 @@ export function createStaticAsset(options: { path: string; contentType: string; 
     else sendResponse(res, 200, headers, req.method === 'HEAD' ? undefined : options.body);
     return true;
   };
-  return Object.assign(serve, { url: `${options.path}?v=${hash}` });
+  return Object.assign(serve, { url: `${options.path}?v=${hash}`, path: options.path });
 }

@@ -1,7 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedUser } from '../support/test-server.ts';
-import { launchBrowser, newContext, screenshot, signIn } from './support/dashboard-browser.ts';
+import {
+  descriptionOf,
+  focusedId,
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+} from './support/dashboard-browser.ts';
 import { apiLogin, type DashboardTestServer, startDashboardServer } from './support/dashboard-server.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -59,6 +66,9 @@ describe('Settings > API Keys', () => {
     // "Copy the token (it won't be shown again)."
     const shown = page.getByLabel('New personal access token');
     await shown.waitFor();
+    // Announced: focus is on the panel's heading, and the panel is a status.
+    await expect(focusedId(page)).resolves.toBe('new-token-title');
+    await expect(page.getByRole('status', { name: /Your new token “CI deploy”/ }).count()).resolves.toBe(1);
     const token = await shown.inputValue();
     expect(token).toMatch(/^pat_live_[0-9A-Za-z]{38}$/);
     await expect(page.getByText('It won’t be shown again.').isVisible()).resolves.toBe(true);
@@ -108,12 +118,34 @@ describe('Settings > API Keys', () => {
     await signIn(page, server, 'ada@acme.test', PASSWORD);
     await page.getByRole('link', { name: 'Create New Token' }).click();
     await page.getByLabel('Name').fill('Nightly export');
-    const max = await page.getByLabel('Expiration date').getAttribute('max');
-    await page.getByLabel('Expiration date').fill(max ?? '');
+    const max = (await page.getByLabel('Expiration date').getAttribute('max')) ?? '';
+    // A date while a preset is chosen: which one was meant is asked, on the date field.
+    await page.getByLabel('Expiration date').fill(max);
+    await page.getByRole('radio', { name: /^7 days/ }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(page.locator('#expires-on').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(descriptionOf(page, '#expires-on')).resolves.toContain(
+      'Choose “Custom date” to use the date',
+    );
+    await expect(focusedId(page)).resolves.toBe('expires-on');
+    await expect(page.getByRole('link', { name: /You picked a date/ }).getAttribute('href')).resolves.toBe(
+      '#expires-on',
+    );
+    await screenshot(page, 'api-keys-date-and-preset');
     await page.getByRole('radio', { name: 'Custom date' }).check();
     await page.getByRole('button', { name: 'Create token' }).click();
     const token = await page.getByLabel('New personal access token').inputValue();
     expect((await me(token)).status).toBe(200);
+    // Listed as expiring on the chosen day (its last second), not the day after.
+    const expires = page
+      .getByRole('row', { name: /Nightly export/ })
+      .locator('td[data-label="Expires"] time');
+    await expect(expires.getAttribute('datetime')).resolves.toBe(`${max}T23:59:59.000Z`);
+    const chosen = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+      new Date(`${max}T12:00:00Z`),
+    );
+    await expect(expires.textContent()).resolves.toBe(chosen);
     // No script: no copy button, the token is selectable in its field.
     await expect(page.getByRole('button', { name: 'Copy', exact: true }).isVisible()).resolves.toBe(false);
 
@@ -124,6 +156,41 @@ describe('Settings > API Keys', () => {
     await page.getByRole('button', { name: 'Revoke token' }).click();
     await page.getByText('Revoked “Nightly export”.').waitFor();
     expect((await me(token)).status).toBe(401);
+    await context.close();
+  });
+
+  it('puts each error on its field, links it from the summary and focuses the first', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, server, 'ada@acme.test', PASSWORD);
+    await page.getByRole('link', { name: 'Create New Token' }).click();
+    await page.getByLabel('Name').fill('   ');
+    for (const box of await page.getByRole('group', { name: 'Permissions' }).getByRole('checkbox').all()) {
+      await box.uncheck();
+    }
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(focusedId(page)).resolves.toBe('name');
+    await expect(page.getByLabel('Name').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(descriptionOf(page, '#name')).resolves.toMatch(/^Error: Enter a name for the token\. What/);
+    const links = page.getByRole('alert').getByRole('link');
+    await expect(links.allTextContents()).resolves.toEqual([
+      'Enter a name for the token.',
+      'Choose at least one permission.',
+    ]);
+    await expect(links.nth(1).getAttribute('href')).resolves.toBe('#permission-0');
+    await screenshot(page, 'api-keys-errors');
+
+    // Only the permissions wrong: focus goes there, not to the name.
+    await page.getByLabel('Name').fill('Errors');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(focusedId(page)).resolves.toBe('permission-0');
+    await expect(page.getByLabel('Name').getAttribute('aria-invalid')).resolves.toBeNull();
+    await expect(page.locator('#permission-0').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(descriptionOf(page, '#permission-0')).resolves.toBe(
+      'Error: Choose at least one permission.',
+    );
     await context.close();
   });
 
@@ -166,6 +233,9 @@ describe('Settings > API Keys', () => {
     // Landmarks and names that assistive technology reads.
     await expect(page.getByRole('banner').count()).resolves.toBe(1);
     await expect(page.getByRole('main').count()).resolves.toBe(1);
+    await page.getByRole('link', { name: 'Create New Token' }).click();
+    await screenshot(page, 'api-keys-new-laptop');
+    await page.goBack();
     const nav = page.getByRole('navigation', { name: 'Settings' });
     await expect(nav.getByRole('link', { name: 'API Keys' }).getAttribute('aria-current')).resolves.toBe(
       'page',
@@ -194,12 +264,22 @@ describe('Settings > API Keys', () => {
     const page = await context.newPage();
     await signIn(page, server, 'grace@acme.test', PASSWORD);
     await page.getByRole('link', { name: 'Create New Token' }).click();
+    // Every radio button and checkbox the same size, and "7 days" on one line.
+    const sizes = await page
+      .locator('input[type=radio], input[type=checkbox]')
+      .evaluateAll((inputs) => inputs.map((i) => Math.round(i.getBoundingClientRect().width * 10) / 10));
+    expect(new Set(sizes)).toEqual(new Set([18]));
+    const titleLines = await page
+      .locator('.choice-title')
+      .evaluateAll((titles) => titles.map((t) => t.getClientRects().length));
+    expect(titleLines.every((lines) => lines === 1)).toBe(true);
+    await screenshot(page, 'api-keys-new-phone');
     await page.getByLabel('Name').fill('Phone test');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByLabel('New personal access token').waitFor();
     // Nothing wider than the phone (long lines scroll inside their own box).
     await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(
-      390,
+      375,
     );
     await screenshot(page, 'api-keys-phone');
     await context.close();

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  descriptionOf,
+  focusedId,
   launchBrowser,
   newContext,
   screenshot,
@@ -58,6 +60,16 @@ describe('Settings > Security', () => {
 
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     const qr = page.getByRole('img', { name: /QR code/ });
+    await qr.waitFor();
+    // On a phone the setup key breaks between its groups of four, never inside one.
+    await page.setViewportSize({ width: 375, height: 667 });
+    const groupLines = await page
+      .locator('#totp-secret .key-group')
+      .evaluateAll((groups) => groups.map((g) => g.getClientRects().length));
+    expect(groupLines).toHaveLength(8);
+    expect(groupLines.every((lines) => lines === 1)).toBe(true);
+    await screenshot(page, 'security-totp-setup-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
     await expect(qr.getAttribute('src')).resolves.toMatch(/^data:image\/svg\+xml;base64,/);
     // The secret as the page shows it, read by a person typing it into an app.
     const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
@@ -68,6 +80,9 @@ describe('Settings > Security', () => {
       .fill(totpCode(secret) === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Turn on' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBe('The code is incorrect.');
+    await expect(focusedId(page)).resolves.toBe('code');
+    await expect(page.locator('#code').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(descriptionOf(page, '#code')).resolves.toBe('Error: The code is incorrect.');
     await expect(page.locator('#totp-secret').textContent()).resolves.toMatch(/[A-Z2-7]{4}/);
     await page.getByLabel('Enter the 6-digit code from the app').fill(totpCode(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
@@ -110,13 +125,13 @@ describe('Settings > Security', () => {
     await page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
 
     // Turning it off needs the password again.
-    await page
-      .getByRole('region', { name: /Authenticator app/ })
-      .getByRole('link', { name: 'Turn off' })
-      .click();
+    await page.getByRole('link', { name: 'Turn off authenticator app', exact: true }).click();
     await page.getByLabel('Your password').fill('not my password');
     await page.getByRole('button', { name: 'Turn off', exact: true }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBe('The password is incorrect.');
+    await expect(focusedId(page)).resolves.toBe('password');
+    await expect(page.getByLabel('Your password').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(descriptionOf(page, '#password')).resolves.toBe('Error: The password is incorrect.');
     await screenshot(page, 'security-turn-off');
     await page.getByLabel('Your password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Turn off', exact: true }).click();
@@ -136,7 +151,9 @@ describe('Settings > Security', () => {
       .getByRole('textbox', { name: 'Code', exact: true })
       .fill(totpCode(secret, 1) === '123456' ? '654321' : '123456');
     await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByRole('alert').waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'The code is incorrect. If you used a recovery code, choose “Recovery code”.',
+    );
     await page.getByRole('textbox', { name: 'Code', exact: true }).fill(totpCode(secret, 1));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
@@ -154,6 +171,19 @@ describe('Settings > Security', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
 
     await page.getByRole('link', { name: 'Add a phone number' }).click();
+    // A number that is not one: the field says so in the words of the page.
+    await page.getByLabel('Mobile phone number').fill('0151 1234');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(focusedId(page)).resolves.toBe('phone');
+    await expect(descriptionOf(page, '#phone')).resolves.toMatch(
+      /^Error: Enter the phone number with its country code/,
+    );
+    // A typo found after sending: another number gets its code at once, not "Too many attempts".
+    await page.getByLabel('Mobile phone number').fill('+49 151 1234 5600');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByText('We sent a code to +49•••••••••00.').waitFor();
+    await page.getByRole('link', { name: 'Use another number' }).click();
     await page.getByLabel('Mobile phone number').fill('+49 151 1234 5678');
     await page.getByRole('button', { name: 'Send code' }).click();
     await page.getByText('We sent a code to +49•••••••••78.').waitFor();
@@ -163,11 +193,12 @@ describe('Settings > Security', () => {
     await page.getByText('Text message verification is on.').waitFor();
     await expect(page.getByText('Codes are sent to +49•••••••••78.').isVisible()).resolves.toBe(true);
     await screenshot(page, 'security-both-on');
+    // Each "Turn off" says what it turns off.
+    for (const name of ['Turn off authenticator app', 'Turn off text message codes']) {
+      await expect(page.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
+    }
 
-    await page
-      .getByRole('region', { name: /Authenticator app/ })
-      .getByRole('link', { name: 'Turn off' })
-      .click();
+    await page.getByRole('link', { name: 'Turn off authenticator app', exact: true }).click();
     await page.getByRole('button', { name: 'Send me a code by text message' }).click();
     await page.getByText('We sent a code to your phone.').waitFor();
     await page.getByLabel('Code from a text message').fill(await sms.nextCode('+4915112345678'));

@@ -179,6 +179,78 @@ describe('the dashboard session', () => {
     await context.close();
   });
 
+  it('refuses a form posted from another origin (403), even with the CSRF token', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, server, EMAIL, PASSWORD);
+    const path = '/dashboard/settings/api-keys/new';
+    const cookie = await cookieHeader(context, path);
+    const csrf =
+      (await context.cookies(server.issuer)).find((c) => c.name === '__Host-semaswift_csrf')?.value ?? '';
+    const form = { name: 'Cross-site', expires_in: '7', permissions: 'user:read', csrf };
+    for (const origin of ['https://evil.test', 'null']) {
+      const refused = await server.call(path, { headers: { cookie, origin }, form });
+      expect(refused.status, origin).toBe(403);
+    }
+    const signOut = await server.call('/dashboard/sign-out', {
+      headers: { cookie: await cookieHeader(context, '/dashboard/sign-out'), origin: 'https://evil.test' },
+      form: { csrf },
+    });
+    expect(signOut.status).toBe(403);
+    // Our own origin, as a browser sends it, goes through.
+    const accepted = await server.call(path, { headers: { cookie, origin: server.issuer }, form });
+    expect(accepted.status).toBe(303);
+    await context.close();
+  });
+
+  it('gives a new CSRF token at sign-in and at sign-out', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const csrfCookie = async () =>
+      (await context.cookies(server.issuer)).find((c) => c.name === '__Host-semaswift_csrf')?.value;
+    await page.goto(`${server.issuer}/dashboard`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const beforeSignIn = await csrfCookie();
+    expect(beforeSignIn).toBeTruthy();
+    await signIn(page, server, EMAIL, PASSWORD);
+    const signedIn = await csrfCookie();
+    expect(signedIn).toBeTruthy();
+    expect(signedIn).not.toBe(beforeSignIn);
+    await expect(page.locator('input[name=csrf]').first().inputValue()).resolves.toBe(signedIn);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    const signedOut = await csrfCookie();
+    expect(signedOut).toBeTruthy();
+    expect(signedOut).not.toBe(signedIn);
+    await context.close();
+  });
+
+  it('sends HSTS under TLS, and an icon without a console error', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await signIn(page, server, EMAIL, PASSWORD);
+    const answer = await server.call('/dashboard/settings/api-keys', {
+      headers: { cookie: await cookieHeader(context, '/dashboard/settings/api-keys') },
+    });
+    expect(answer.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(answer.headers['referrer-policy']).toBe('same-origin');
+    const icon = await page.locator('link[rel=icon]').getAttribute('href');
+    for (const path of [icon ?? '', '/favicon.ico']) {
+      const served = await server.call(path);
+      expect(served.status, path).toBe(200);
+      expect(served.headers['content-type']).toBe('image/svg+xml');
+      expect(served.body).toContain('<svg');
+    }
+    await page.goto(`${server.issuer}/dashboard/settings/security`);
+    await page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shares the sign-in with OAuth authorizations, both ways, and signing out ends both', async () => {
     // Dashboard first: another first-party app then needs no password.
     const context = await newContext(browser);

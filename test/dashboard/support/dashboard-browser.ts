@@ -18,7 +18,7 @@ export function launchBrowser(server: DashboardTestServer): Promise<Browser> {
   ]);
 }
 
-/** A fresh browser profile that trusts the test certificate; a laptop-sized window by default. */
+/** A fresh browser profile that trusts the test certificate; a laptop-sized window by default, or a small phone (375 px). */
 export function newContext(
   browser: Browser,
   options: { phone?: boolean; javaScriptEnabled?: boolean; dark?: boolean } = {},
@@ -27,7 +27,7 @@ export function newContext(
     ignoreHTTPSErrors: true,
     colorScheme: options.dark ? 'dark' : 'light',
     javaScriptEnabled: options.javaScriptEnabled ?? true,
-    viewport: options.phone ? { width: 390, height: 844 } : { width: 1280, height: 860 },
+    viewport: options.phone ? { width: 375, height: 667 } : { width: 1280, height: 860 },
     ...(options.phone ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
   });
 }
@@ -66,4 +66,17 @@ export function totpCode(secret: string, stepsAhead = 0): string {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The id of the focused element. */
+export const focusedId = (page: Page): Promise<string> =>
+  page.evaluate<string>('document.activeElement?.id ?? ""');
+
+/** What a control's `aria-describedby` points to, as text. */
+export async function descriptionOf(page: Page, selector: string): Promise<string> {
+  const ids = ((await page.locator(selector).getAttribute('aria-describedby')) ?? '')
+    .split(/\s+/)
+    .filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ');
 }
