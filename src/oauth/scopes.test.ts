@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coveredRoles, grantedPermissions, scopesHeldBy } from './scopes.ts';
+import { coveredRoles } from '../users/roles.ts';
+import { grantedPermissions, scopesHeldBy } from './scopes.ts';
 
 describe('permission scopes', () => {
   it('grant the requested permissions the user holds, in canonical order', () => {

@@ -1,4 +1,4 @@
-import { PERMISSIONS, permissionsOf, ROLE_PERMISSIONS } from '../users/roles.ts';
+import { PERMISSIONS, permissionsOf } from '../users/roles.ts';
 
 /** The OpenID Connect scopes of CONTRACT §7. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -35,16 +35,4 @@ export function scopesHeldBy(scopes: readonly string[], roles: readonly string[]
   const permissions = new Set<string>(PERMISSIONS);
   const held = new Set<string>(permissionsOf(roles));
   return scopes.filter((scope) => !permissions.has(scope) || held.has(scope));
-}
-
-/**
- * The user's roles whose every permission the token carries. A token limited to `user:read` does
- * not say `admin`, so a service that trusts roles cannot be tricked into trusting it more than its
- * permissions allow.
- */
-export function coveredRoles(roles: readonly string[], permissions: readonly string[]): string[] {
-  return roles.filter((role) => {
-    const needed = ROLE_PERMISSIONS[role];
-    return needed?.every((p) => permissions.includes(p)) === true;
-  });
 }

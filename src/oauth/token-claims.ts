@@ -1,6 +1,7 @@
 import { type Account, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Store, UserRecord } from '../storage/store.ts';
-import { coveredRoles, grantedPermissions } from './scopes.ts';
+import { coveredRoles } from '../users/roles.ts';
+import { grantedPermissions } from './scopes.ts';
 
 type Users = Pick<Store, 'findUserById'>;
 

@@ -2,7 +2,7 @@ import { tokenExpired, tokenInvalid } from '../errors/auth-error.ts';
 import type { ServerSecret } from '../keys/server-secret.ts';
 import type { Principal } from '../principal/principal.ts';
 import type { UserRecord } from '../storage/store.ts';
-import { permissionsOf } from '../users/roles.ts';
+import { coveredRoles, permissionsOf } from '../users/roles.ts';
 import type { LastUsedTracker } from './last-used-tracker.ts';
 import { isWellFormedPat, type PatEnvironment } from './pat-format.ts';
 import type { PatRecord, PatStore } from './pat-store.ts';
@@ -46,11 +46,12 @@ export interface PatAuthenticatorDeps {
 /** The PAT's own permissions intersected with its owner's current ones. */
 function principalOf(pat: PatRecord, owner: UserRecord): Principal {
   const ownerPermissions: string[] = permissionsOf(owner.roles);
+  const permissions = (pat.permissions ?? ownerPermissions).filter((p) => ownerPermissions.includes(p));
   return Object.freeze({
     userId: owner.id,
     organizationId: owner.organizationId,
-    roles: owner.roles,
-    permissions: (pat.permissions ?? ownerPermissions).filter((p) => ownerPermissions.includes(p)),
+    roles: coveredRoles(owner.roles, permissions),
+    permissions,
     authMethod: 'pat',
     credentialId: pat.id,
     expiresAt: pat.expiresAt,

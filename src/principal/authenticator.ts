@@ -1,7 +1,7 @@
 import { credentialRequired, tokenInvalid } from '../errors/auth-error.ts';
 import type { PatAuthenticator } from '../pats/pat-authenticator.ts';
 import { looksLikePat } from '../pats/pat-format.ts';
-import type { AccessTokenClaims } from '../tokens/token-types.ts';
+import { type AccessTokenClaims, isDelegated } from '../tokens/token-types.ts';
 import type { TokenVerifier } from '../tokens/token-verifier.ts';
 import type { CredentialSource, Principal } from './principal.ts';
 
@@ -34,7 +34,8 @@ export function createAuthenticator(deps: {
     }
     const claims = await deps.tokenVerifier.verifyAccessToken(token);
     // Checked on every use, not cached with the principal: a revoked grant takes its tokens down.
-    if (claims.client_id !== undefined && deps.delegatedGrants) {
+    const delegated = isDelegated(claims);
+    if (delegated && deps.delegatedGrants) {
       if (typeof claims.grant_id !== 'string') throw tokenInvalid();
       await deps.delegatedGrants.assertActive(claims.grant_id, claims.sub);
     }
@@ -50,7 +51,7 @@ export function createAuthenticator(deps: {
       expiresAt: claims.exp,
       audiences: [claims.aud].flat(),
     };
-    if (claims.client_id !== undefined) principal.clientId = claims.client_id;
+    if (delegated) principal.clientId = claims.client_id;
     if (typeof claims.scope === 'string') principal.scopes = claims.scope.split(' ').filter(Boolean);
     Object.freeze(principal);
     principals.set(claims, principal);

@@ -3,6 +3,7 @@ import { looksLikePat } from '../pats/pat-format.ts';
 import type { Principal } from '../principal/principal.ts';
 import type { Store } from '../storage/store.ts';
 import { refreshTokenHash } from './token-signer.ts';
+import { isDelegated } from './token-types.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 /** RFC 7662 §2.2, with our claims. Only `active` when the token is not active. */
@@ -75,8 +76,7 @@ export function createIntrospect(deps: {
     const access = await verifier.verifyAccessToken(token).catch(() => undefined);
     if (access) {
       if (access.organization_id !== caller.organizationId) return INACTIVE;
-      if (access.client_id !== undefined && !(await grantStands(access.grant_id, access.sub)))
-        return INACTIVE;
+      if (isDelegated(access) && !(await grantStands(access.grant_id, access.sub))) return INACTIVE;
       return {
         active: true,
         sub: access.sub,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { newId } from '../ids/new-id.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
-import { type AccessGrant, TOKEN_TYP } from './token-types.ts';
+import { type AccessGrant, FIRST_PARTY_CLIENT_ID, TOKEN_TYP } from './token-types.ts';
 
 export interface TokenSignerOptions {
   keyRing: KeyRing;
@@ -51,10 +51,10 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
         organization_id: grant.organizationId,
         roles: grant.roles,
         permissions: grant.permissions,
+        client_id: grant.clientId ?? FIRST_PARTY_CLIENT_ID,
       };
       if (grant.familyId) claims.sid = grant.familyId;
       if (grant.amr) claims.amr = grant.amr;
-      if (grant.clientId) claims.client_id = grant.clientId;
       return sign(claims, TOKEN_TYP.access, options.accessTokenTtl);
     },
     async signRefreshToken(userId, familyId, amr) {

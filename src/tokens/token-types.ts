@@ -7,6 +7,20 @@ export const TOKEN_TYP = {
   refresh: 'refresh+jwt',
 } as const;
 
+/**
+ * The `client_id` of access tokens from our own sign-in API (login, refresh, MFA verify): RFC 9068
+ * §2.2 requires the claim in every JWT access token, and these are issued to the service's own
+ * first-party clients. No OAuth client can hold it (theirs are `cli_…` and `semaswift-dashboard`).
+ */
+export const FIRST_PARTY_CLIENT_ID = 'semaswift-auth';
+
+/**
+ * Whether an access token was issued to a third-party OAuth client, acting for a user: its scopes
+ * limit it, and its grant must still stand.
+ */
+export const isDelegated = (claims: Pick<AccessTokenClaims, 'client_id'>): boolean =>
+  claims.client_id !== undefined && claims.client_id !== FIRST_PARTY_CLIENT_ID;
+
 /** Claims of an access token (RFC 9068 plus CONTRACT §3). */
 export interface AccessTokenClaims {
   sub: string;
@@ -22,6 +36,7 @@ export interface AccessTokenClaims {
   sid?: string;
   /** RFC 8176 authentication methods: `pwd`, `otp`, `sms`. */
   amr?: string[];
+  /** Our sign-in API's tokens: FIRST_PARTY_CLIENT_ID; OAuth tokens: the client's id. */
   client_id?: string;
   /** OAuth tokens: the scopes granted (RFC 9068), space-separated. */
   scope?: string;

@@ -23,3 +23,15 @@ export function permissionsOf(roles: readonly string[]): Permission[] {
   const granted = new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role] ?? []));
   return PERMISSIONS.filter((permission) => granted.has(permission));
 }
+
+/**
+ * The user's roles whose every permission a narrower credential (an OAuth token, a PAT) carries.
+ * A credential limited to `user:read` does not say `admin`, so a service that trusts roles cannot
+ * be tricked into trusting it more than its permissions allow.
+ */
+export function coveredRoles(roles: readonly string[], permissions: readonly string[]): string[] {
+  return roles.filter((role) => {
+    const needed = ROLE_PERMISSIONS[role];
+    return needed?.every((p) => permissions.includes(p)) === true;
+  });
+}

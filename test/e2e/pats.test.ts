@@ -223,6 +223,8 @@ describe('introspecting a PAT', () => {
       scope: 'user:read',
       exp: Math.floor(Date.parse(pat.expires_at) / 1000),
     });
+    // An agent's PAT limited to user:read does not carry the agent role (empty lists are left out).
+    expect(answer.body).not.toHaveProperty('roles');
     // The PAT may introspect itself, as any credential may.
     expect((await introspect(pat.token, pat.token)).body).toMatchObject({ active: true });
     expect((await introspect(`${pat.token.slice(0, -1)}x`, adminJwt)).body).toEqual({ active: false });

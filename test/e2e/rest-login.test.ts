@@ -61,11 +61,14 @@ describe('POST /api/v1/auth/login', () => {
       typ: 'at+jwt',
       issuer: TEST_ISSUER,
       audience: AUDIENCE,
+      // RFC 9068 §2.2: every JWT access token carries these.
+      requiredClaims: ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'],
     });
     expect(payload).toMatchObject({
       sub: admin.id,
       iss: TEST_ISSUER,
       aud: AUDIENCE,
+      client_id: 'semaswift-auth',
       organization_id: admin.organization_id,
       roles: ['admin'],
       jti: expect.any(String),
