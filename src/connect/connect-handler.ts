@@ -18,9 +18,9 @@ import type { CallGuard } from '../principal/access-policy.ts';
 import { clientAddressKey, principalKey, repeatedCredentialKey } from '../rpc/call-context.ts';
 import type { RegisteredService } from '../rpc/services.ts';
 import type { ErrorReporter } from '../server/http-errors.ts';
-import type { HttpHandler } from '../server/http-types.ts';
+import { type HttpHandler, sendResponse } from '../server/http-types.ts';
 import { repeatedCredentialHeader } from '../server/node-headers.ts';
-import { repairResponse } from './wire-repair.ts';
+import { encodeGrpcMessage, repairResponse } from './wire-repair.ts';
 
 export interface ConnectHandlerDeps {
   services: readonly RegisteredService[];
@@ -79,6 +79,22 @@ export function createConnectHandler(deps: ConnectHandlerDeps): HttpHandler {
   return (req, res) => {
     const handler = byPath.get(req.url?.split('?', 1)[0] ?? '');
     if (!handler) {
+      // A gRPC client calling a method we do not have gets gRPC's answer (UNIMPLEMENTED, as a
+      // trailers-only response), not an HTTP 404 it can only report as a transport failure.
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (req.method === 'POST' && /^application\/grpc(?:-web)?(?:[+;]|$)/i.test(contentType)) {
+        const headers = {
+          'content-type': contentType.split(';')[0] ?? 'application/grpc',
+          'grpc-status': '12',
+          'grpc-message': encodeGrpcMessage(`No such method: ${req.url?.split('?', 1)[0] ?? ''}`),
+        };
+        // Over HTTP/2 the status must ride on the one HEADERS frame that ends the stream: gRPC
+        // clients read headers followed by an empty DATA frame as a call without a status.
+        if ('stream' in res && res.stream)
+          res.stream.respond({ ':status': 200, ...headers }, { endStream: true });
+        else sendResponse(res, 200, headers);
+        return;
+      }
       deps.fallback(req, res);
       return;
     }

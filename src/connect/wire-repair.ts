@@ -3,6 +3,7 @@ import { errorToJsonBytes } from '@connectrpc/connect/protocol-connect';
 import { setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { invalidArgument } from '../errors/auth-error.ts';
 import { toConnectError } from '../errors/error-mapping.ts';
+import { jsonDecodeFailure } from '../errors/json-decode.ts';
 
 /*
  * Two things connect-node writes that our clients read wrongly, repaired on the way out:
@@ -10,6 +11,8 @@ import { toConnectError } from '../errors/error-mapping.ts';
  * 1. A binary request body that is not valid protobuf is answered INTERNAL (HTTP 500 on Connect):
  *    connect-es's binary parser reports its failure with that code. It is the caller's mistake, so
  *    it becomes INVALID_ARGUMENT with our ErrorInfo, as a bad JSON body already is.
+ *    A JSON body Connect cannot decode is INVALID_ARGUMENT already, but without our ErrorInfo and
+ *    with the parser's message, which quotes the value (a password?): it gets both fixed.
  * 2. `grpc-message` is written with encodeURIComponent, which also escapes `:`, `,`, `;` and `/`;
  *    the gRPC spec escapes only bytes outside 0x20–0x7E and `%`, and @grpc/grpc-js decodes with
  *    decodeURI, so its users would read "A credential is required%3A …".
@@ -21,6 +24,7 @@ import { toConnectError } from '../errors/error-mapping.ts';
 const UNDECODABLE = /^parse binary: /;
 const GRPC_CONTENT_TYPE = /^application\/grpc(?:\+proto)?(?:;|$)/i;
 const CONNECT_UNARY_BINARY = /^application\/proto(?:;|$)/i;
+const CONNECT_UNARY_JSON = /^application\/json(?:;|$)/i;
 
 const undecodable = () => toConnectError(invalidArgument('The request message is not valid protobuf.'));
 
@@ -32,6 +36,7 @@ export async function repairResponse(
   const contentType = request.header.get('content-type') ?? '';
   if (GRPC_CONTENT_TYPE.test(contentType)) return repairGrpc(response);
   if (CONNECT_UNARY_BINARY.test(contentType) && response.status === 500) return repairConnectUnary(response);
+  if (CONNECT_UNARY_JSON.test(contentType) && response.status === 400) return repairConnectUnary(response);
   return response;
 }
 
@@ -71,16 +76,20 @@ async function repairConnectUnary(response: UniversalServerResponse): Promise<Un
       yield bytes;
     })(),
   };
-  let error: { code?: unknown; message?: unknown };
+  let error: { code?: unknown; message?: unknown; details?: unknown };
   try {
     error = JSON.parse(bytes.toString('utf8'));
   } catch {
     return original;
   }
-  if (error.code !== 'internal' || typeof error.message !== 'string' || !UNDECODABLE.test(error.message)) {
-    return original;
-  }
-  const repaired = errorToJsonBytes(undecodable(), {});
+  if (typeof error.message !== 'string') return original;
+  let replacement: ReturnType<typeof undecodable>;
+  if (error.code === 'internal' && UNDECODABLE.test(error.message)) replacement = undecodable();
+  // Ours always carry ErrorInfo: one without came from the JSON parser.
+  else if (error.code === 'invalid_argument' && error.details === undefined) {
+    replacement = toConnectError(jsonDecodeFailure(error.message));
+  } else return original;
+  const repaired = errorToJsonBytes(replacement, {});
   const header = new Headers(response.header);
   header.set('content-length', String(repaired.byteLength));
   return {

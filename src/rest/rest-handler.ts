@@ -11,6 +11,7 @@ import {
 } from '@bufbuild/protobuf';
 import { createContextValues, createHandlerContext, type HandlerContext } from '@connectrpc/connect';
 import { AuthError, invalidArgument } from '../errors/auth-error.ts';
+import { jsonDecodeFailure } from '../errors/json-decode.ts';
 import type { CallGuard } from '../principal/access-policy.ts';
 import { clientAddressKey, principalKey } from '../rpc/call-context.ts';
 import type { RegisteredService } from '../rpc/services.ts';
@@ -180,10 +181,6 @@ function parseRequest(method: DescMethod, input: JsonObject): Message {
   try {
     return fromJson(method.input, input, { ignoreUnknownFields: true });
   } catch (error) {
-    // The parser's message quotes the offending value, which may be a password: name the field only.
-    const field = /cannot decode field [\w.]+?\.(\w+) /.exec(
-      error instanceof Error ? error.message : '',
-    )?.[1];
-    throw invalidArgument(field ? `${field} has the wrong type.` : 'The request is malformed.');
+    throw jsonDecodeFailure(error instanceof Error ? error.message : '');
   }
 }

@@ -95,6 +95,47 @@ describe('undecodable request messages', () => {
   });
 });
 
+describe('JSON bodies Connect cannot decode', () => {
+  it('are INVALID_ARGUMENT with ErrorInfo, naming the field and never quoting the value', async () => {
+    for (const body of ['{"email":"a@example.com","password":["hunter2-secret"]}', '{bad']) {
+      const response = await fetch(new URL('/semaswift.auth.v1.AuthService/Login', server.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(400);
+      const error = (await response.json()) as {
+        code: string;
+        message: string;
+        details?: Array<{ type: string }>;
+      };
+      expect(error.code).toBe('invalid_argument');
+      expect(error.details?.map((d) => d.type)).toContain('google.rpc.ErrorInfo');
+      expect(error.message).not.toContain('hunter2');
+    }
+  });
+});
+
+describe('a method we do not have', () => {
+  it('is UNIMPLEMENTED to a gRPC client, not an HTTP 404', async () => {
+    const { status, trailers } = await rawGrpc('/semaswift.auth.v1.AuthService/Nope', Buffer.alloc(0));
+    expect(status).toBe(200);
+    expect(trailers['grpc-status']).toBe('12');
+    const error = await failureOf(
+      new Promise((resolve, reject) =>
+        stubs.auth.makeUnaryRequest(
+          '/semaswift.auth.v1.AuthService/Nope',
+          (x: Buffer) => x,
+          (x: Buffer) => x,
+          Buffer.alloc(0),
+          (e, r) => (e ? reject(e) : resolve(r)),
+        ),
+      ),
+    );
+    expect(error.code).toBe(grpc.status.UNIMPLEMENTED);
+  });
+});
+
 describe('grpc-message', () => {
   it('reaches @grpc/grpc-js clients as written, punctuation included', async () => {
     const error = await failureOf(unary(stubs.users, 'GetMe', {}));
