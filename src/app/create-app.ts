@@ -88,7 +88,13 @@ export async function createApp(
     ),
     register(UserService, createUserService({ users })),
     register(PatService, createPatService({ pats })),
-    register(HealthService, createRestHealthService(health)),
+    register(
+      HealthService,
+      createRestHealthService(
+        health,
+        ourServices.map((s) => s.typeName),
+      ),
+    ),
     {
       service: Health,
       impl: createGrpcHealthService(

@@ -40,7 +40,10 @@ export function toAuthError(error: unknown): AuthError {
   return new AuthError('INTERNAL', 'Internal error.', { cause: error });
 }
 
-/** Response headers an error carries on HTTP: `WWW-Authenticate` on 401 (RFC 6750), `Retry-After` on 429. */
+/**
+ * Response headers an error carries on HTTP: `WWW-Authenticate` on 401 and on 403 for missing
+ * permissions (RFC 6750 §3), `Retry-After` on 429.
+ */
 export function errorHeaders(error: AuthError): Record<string, string> {
   const headers: Record<string, string> = {};
   const status = httpStatusOf(error.code);
@@ -50,6 +53,11 @@ export function errorHeaders(error: AuthError): Record<string, string> {
       error.code === 'INVALID_CREDENTIALS' || error.credentialMissing
         ? 'Bearer'
         : `Bearer error="invalid_token", error_description="${headerSafe(error.message)}"`;
+  }
+  // RFC 6750 §3.1: a credential that is valid but not enough is `insufficient_scope`.
+  if (error.code === 'INSUFFICIENT_PERMISSIONS') {
+    headers['www-authenticate'] =
+      `Bearer error="insufficient_scope", error_description="${headerSafe(error.message)}"`;
   }
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   return headers;

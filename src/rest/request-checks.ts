@@ -7,7 +7,7 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})
 
 /**
  * What the JSON parser lets through but a REST caller must hear about, checked on the request's
- * top-level fields as the proto declares them:
+ * top-level fields as the proto declares them (Timestamps are normalised in place):
  * - a repeated field sent as `[]`: proto3 cannot tell it from an absent one, so an empty list would
  *   silently mean the default (all of the caller's permissions, the default role);
  * - a Timestamp that is not a real RFC 3339 date-time (`2027-02-30T00:00:00Z` would roll over to
@@ -20,10 +20,15 @@ export function checkRequestJson(message: DescMessage, input: JsonObject): void 
     if (field.fieldKind === 'list' && Array.isArray(value) && value.length === 0) {
       throw invalidArgument(`${field.name} must not be empty: leave it out for the default.`);
     }
-    if (field.fieldKind === 'message' && field.message.typeName === TIMESTAMP && !isDateTime(value)) {
-      throw invalidArgument(
-        `${field.name} must be an RFC 3339 date-time in UTC or with an offset, such as 2030-01-31T00:00:00Z.`,
-      );
+    if (field.fieldKind === 'message' && field.message.typeName === TIMESTAMP) {
+      if (!isDateTime(value)) {
+        throw invalidArgument(
+          `${field.name} must be an RFC 3339 date-time in UTC or with an offset, such as 2030-01-31T00:00:00Z.`,
+        );
+      }
+      // RFC 3339 allows `t`, `z` and a space where proto3 JSON's parser wants `T` and `Z`.
+      const key = field.name in input ? field.name : field.jsonName;
+      input[key] = String(value).replace(/[ t]/, 'T').replace(/z$/, 'Z');
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import { AuthError } from '../errors/auth-error.ts';
 import { type Health, HealthCheckResponse_ServingStatus } from '../gen/health/v1/health_pb.js';
 import type { HealthService } from '../gen/semaswift/auth/v1/health_service_pb.js';
 
@@ -10,9 +11,22 @@ export interface HealthState {
 const statusOf = (state: HealthState) =>
   state.serving ? HealthCheckResponse_ServingStatus.SERVING : HealthCheckResponse_ServingStatus.NOT_SERVING;
 
-/** `GET /api/v1/health`: the REST view of the same answer. */
-export function createRestHealthService(state: HealthState): ServiceImpl<typeof HealthService> {
-  return { check: () => ({ status: statusOf(state) }) };
+/**
+ * `GET /api/v1/health` (`?service=` optional): the REST view of the same answer, with the same
+ * rule for a service name it does not know.
+ */
+export function createRestHealthService(
+  state: HealthState,
+  services: readonly string[],
+): ServiceImpl<typeof HealthService> {
+  return {
+    check(request) {
+      if (request.service !== '' && !services.includes(request.service)) {
+        throw new AuthError('NOT_FOUND', 'No such service.');
+      }
+      return { status: statusOf(state) };
+    },
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ServiceImpl } from '@connectrpc/connect';
 import type { TokenService } from '../gen/semaswift/auth/v1/token_service_pb.js';
 import type { Introspect } from '../tokens/introspection.ts';
-import { principalOf } from './call-context.ts';
+import { noStore, principalOf } from './call-context.ts';
 import { requireField } from './fields.ts';
 
 /** `semaswift.auth.v1.TokenService`. */
@@ -9,6 +9,8 @@ export function createTokenService(deps: { introspect: Introspect }): ServiceImp
   return {
     async introspect(request, context) {
       const result = await deps.introspect(requireField(request.token, 'token'), principalOf(context));
+      // RFC 7662 §4: the answer describes a credential; no cache may keep it.
+      noStore(context);
       return {
         active: result.active,
         sub: result.sub,

@@ -178,6 +178,28 @@ describe('oversized requests', () => {
     }
   });
 
+  it('takes RFC 3339 date-times with a lowercase t and z', async () => {
+    const expires_at = new Date(Date.now() + 86_400_000).toISOString().replace('T', 't').replace('Z', 'z');
+    const created = await api<{ expires_at: string }>(server.baseUrl, '/api/v1/pats', {
+      token: jwt,
+      json: { name: 'lowercase', expires_at },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.expires_at).toMatch(/T.*Z$/);
+  });
+
+  it('answers health for this service, NOT_FOUND for another, and introspection uncached', async () => {
+    expect((await api(server.baseUrl, '/api/v1/health?service=semaswift.auth.v1.AuthService')).body).toEqual({
+      status: 'SERVING',
+    });
+    expectError(await api(server.baseUrl, '/api/v1/health?service=foo'), 404, 'NOT_FOUND');
+    const introspected = await api(server.baseUrl, '/api/v1/tokens/introspect', {
+      token: jwt,
+      json: { token: jwt },
+    });
+    expect(introspected.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('takes only true or false for a boolean query parameter', async () => {
     expect((await api(server.baseUrl, '/api/v1/pats?organization=false', { token: jwt })).status).toBe(200);
     for (const value of ['yes', '1', 'TRUE']) {

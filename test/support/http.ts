@@ -56,5 +56,7 @@ export function expectError(response: ApiResponse<unknown>, status: number, code
   });
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   if (status === 401) expect(response.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
-  else expect(response.headers.get('www-authenticate')).toBeNull();
+  else if (code === 'INSUFFICIENT_PERMISSIONS') {
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope"/);
+  } else expect(response.headers.get('www-authenticate')).toBeNull();
 }
