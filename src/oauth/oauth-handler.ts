@@ -1,8 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
-import { AuthError } from '../errors/auth-error.ts';
 import type { KeyRing } from '../keys/key-ring.ts';
-import { writeJsonError } from '../server/http-errors.ts';
+import { methodNotAllowed } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 import { pageHeaders } from '../web/security-headers.ts';
 import { serveStylesheet } from '../web/stylesheet.ts';
@@ -25,17 +24,6 @@ const PROVIDER_METHODS: ReadonlyMap<string, readonly string[]> = new Map([
 /** `/oauth2/auth/<uid>` resumes a sign-in. */
 const RESUME_PATH = /^\/oauth2\/auth\/[\w-]{10,64}$/;
 const RESUME_METHODS: readonly string[] = ['GET', 'HEAD'];
-
-/** A known path asked with another method: 405 with `Allow`, in the contract's error shape. */
-export function methodNotAllowed(
-  req: HttpRequest,
-  res: HttpResponse,
-  path: string,
-  allowed: readonly string[],
-) {
-  res.setHeader('allow', allowed.join(', '));
-  writeJsonError(res, new AuthError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}.`));
-}
 
 /** The current oidc-provider instance, rebuilt when the key ring's keys change. */
 export interface ProviderHost {

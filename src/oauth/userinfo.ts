@@ -1,8 +1,8 @@
 import { AuthError } from '../errors/auth-error.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
+import { methodNotAllowed } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 import type { Store } from '../storage/store.ts';
-import { methodNotAllowed } from './oauth-handler.ts';
 import { userClaims } from './token-claims.ts';
 
 /** RFC 6750 §3 error answer of a protected resource. */

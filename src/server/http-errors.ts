@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { AuthError } from '../errors/auth-error.ts';
+import { AuthError } from '../errors/auth-error.ts';
 import { errorBody, errorHeaders, httpStatusOf, toAuthError } from '../errors/error-mapping.ts';
-import { type HttpResponse, sendResponse } from './http-types.ts';
+import { type HttpRequest, type HttpResponse, sendResponse } from './http-types.ts';
 
 /** Turns anything thrown into the AuthError to send, logging the causes the client never sees. */
 export type ErrorReporter = (error: unknown) => AuthError;
@@ -30,4 +30,15 @@ export function writeJsonError(res: HttpResponse, error: AuthError): void {
   // The rest of an oversized HTTP/1.1 body is never read: the connection cannot carry another request.
   if (error.code === 'PAYLOAD_TOO_LARGE' && res.req?.httpVersionMajor === 1) headers.connection = 'close';
   sendResponse(res, httpStatusOf(error.code), headers, JSON.stringify(errorBody(error)));
+}
+
+/** A known path asked with another method: 405 with `Allow`, in the contract's error shape. */
+export function methodNotAllowed(
+  req: HttpRequest,
+  res: HttpResponse,
+  path: string,
+  allowed: readonly string[],
+): void {
+  res.setHeader('allow', allowed.join(', '));
+  writeJsonError(res, new AuthError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}.`));
 }

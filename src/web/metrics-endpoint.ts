@@ -1,4 +1,5 @@
 import type { Metrics } from '../observability/metrics.ts';
+import { methodNotAllowed } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 
 /**
@@ -7,8 +8,11 @@ import { type HttpRequest, type HttpResponse, sendResponse } from '../server/htt
  */
 export function createMetricsEndpoint(metrics: Metrics) {
   return async (req: HttpRequest, res: HttpResponse): Promise<boolean> => {
-    if ((req.url ?? '').split('?')[0] !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD'))
-      return false;
+    if ((req.url ?? '').split('?')[0] !== '/metrics') return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      methodNotAllowed(req, res, '/metrics', ['GET', 'HEAD']);
+      return true;
+    }
     const body = await metrics.registry.metrics();
     sendResponse(
       res,

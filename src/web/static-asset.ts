@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { methodNotAllowed } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 
 /** Serves one fixed text asset; answers true when the request was for it. */
@@ -20,7 +21,7 @@ export function createStaticAsset(options: { path: string; contentType: string; 
   const serve = (req: HttpRequest, res: HttpResponse): boolean => {
     if ((req.url ?? '').split('?')[0] !== options.path) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendResponse(res, 405, { allow: 'GET, HEAD' });
+      methodNotAllowed(req, res, options.path, ['GET', 'HEAD']);
       return true;
     }
     const headers = {

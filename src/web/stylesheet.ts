@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { methodNotAllowed } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 
 /** Where the pages' stylesheet is served (the only one: the CSP allows styles from us alone). */
@@ -80,7 +81,7 @@ const ETAG = `"${createHash('sha256').update(CSS).digest('base64url').slice(0, 1
 export function serveStylesheet(req: HttpRequest, res: HttpResponse): boolean {
   if ((req.url ?? '').split('?')[0] !== STYLESHEET_PATH) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    sendResponse(res, 405, { allow: 'GET, HEAD' });
+    methodNotAllowed(req, res, STYLESHEET_PATH, ['GET', 'HEAD']);
     return true;
   }
   const headers = {

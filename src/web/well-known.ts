@@ -1,4 +1,5 @@
 import type { KeyRing } from '../keys/key-ring.ts';
+import { methodNotAllowed } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 
 type Handler = (req: HttpRequest, res: HttpResponse) => boolean;
@@ -12,7 +13,7 @@ export function createWellKnownHandler(deps: { keyRing: KeyRing }): Handler {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/.well-known/jwks.json') return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendResponse(res, 405, { allow: 'GET, HEAD' });
+      methodNotAllowed(req, res, '/.well-known/jwks.json', ['GET', 'HEAD']);
       return true;
     }
     const body = JSON.stringify(deps.keyRing.jwks());

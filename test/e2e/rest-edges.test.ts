@@ -21,6 +21,14 @@ describe('REST edges', () => {
     expect(response.headers.get('allow')).toBe('POST');
   });
 
+  it('answers the wrong method on JWKS, metrics and assets with 405 in the error shape', async () => {
+    for (const path of ['/.well-known/jwks.json', '/metrics', '/assets/semaswift.css']) {
+      const response = await api(server.baseUrl, path, { method: 'POST', json: {} });
+      expectError(response, 405, 'METHOD_NOT_ALLOWED');
+      expect(response.headers.get('allow')).toBe('GET, HEAD');
+    }
+  });
+
   it('answers HEAD like GET, without a body', async () => {
     const response = await fetch(new URL('/api/v1/health', server.baseUrl), { method: 'HEAD' });
     expect(response.status).toBe(200);
