@@ -28,6 +28,10 @@ export async function openLimiterStore(spec: string): Promise<LimiterStore> {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
+    // A connection whose peer went silent (packets dropped, no reset) stays "open": without a
+    // per-command limit a sign-in would wait on it forever. A counter answers in well under this.
+    commandTimeout: 2_000,
+    keepAlive: 10_000,
     lazyConnect: true,
   });
   let lastError: unknown;

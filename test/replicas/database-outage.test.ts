@@ -24,9 +24,12 @@ describe.skipIf(!baseUrl)('PostgreSQL unreachable and back (set SEMASWIFT_TEST_P
   const email = 'admin@outage.test';
   let proxy: TcpProxy;
   let replica: Replica;
+  let directUrl: string;
+  const secretKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
     const { url } = db.freshSchema();
+    directUrl = url;
     await createUser(url, { email, password: PASSWORD, org: 'outage', roles: ['admin'] });
     const target = new URL(baseUrl ?? '');
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
@@ -35,7 +38,7 @@ describe.skipIf(!baseUrl)('PostgreSQL unreachable and back (set SEMASWIFT_TEST_P
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     viaProxy.searchParams.set('application_name', applicationName);
-    replica = await startReplica({ db: viaProxy.toString(), secretKey: randomBytes(32).toString('base64') });
+    replica = await startReplica({ db: viaProxy.toString(), secretKey });
   });
 
   afterAll(async () => {
@@ -141,5 +144,72 @@ describe.skipIf(!baseUrl)('PostgreSQL unreachable and back (set SEMASWIFT_TEST_P
       checks.close();
       stubs.close();
     }
+  });
+
+  it('hears, within a second of the database coming back, a revocation made on another replica', async () => {
+    const jwt = (await login()).body.access_token;
+    const pat = (
+      await api<{ id: string; token: string }>(replica.baseUrl, '/api/v1/pats', {
+        token: jwt,
+        json: { name: 'after the outage', expires_at: new Date(Date.now() + 86_400_000).toISOString() },
+      })
+    ).body;
+    // Cached here before the outage: only the change feed can tell this replica it was revoked.
+    expect((await usePat(pat.token)).status).toBe(200);
+    const other = await startReplica({ db: directUrl, secretKey });
+    try {
+      await proxy.stop();
+      // An outage of a few seconds, long enough for the feed's reconnection backoff to grow; sign-in
+      // answers 503 throughout.
+      const outageStarted = performance.now();
+      await pollUntil(
+        'a four-second outage',
+        async () => {
+          expectError(await login(), 503, 'UNAVAILABLE');
+          return performance.now() - outageStarted > 4_000 ? true : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 250 },
+      );
+      await proxy.start();
+      await pollUntil(
+        'sign-in to work again',
+        async () => ((await login()).status === 200 ? true : undefined),
+        {
+          timeoutMs: 15_000,
+          intervalMs: 50,
+        },
+      );
+      const revoked = await api(other.baseUrl, `/api/v1/pats/${pat.id}`, { method: 'DELETE', token: jwt });
+      expect(revoked.status).toBe(200);
+      const answered = performance.now();
+      await pollUntil(
+        'the revoked PAT to be refused here',
+        async () => ((await usePat(pat.token)).status === 401 ? true : undefined),
+        { timeoutMs: 1_000, intervalMs: 50 },
+      );
+      expect(performance.now() - answered).toBeLessThan(1_000);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('answers 503 in bounded time when the database stops answering without closing connections', async () => {
+    expect((await login()).status).toBe(200);
+    proxy.silence();
+    try {
+      // The pool's open connection now swallows queries; the query timeout turns that into a 503.
+      expectError(await login(), 503, 'UNAVAILABLE');
+    } finally {
+      await proxy.stop();
+      await proxy.start();
+    }
+    await pollUntil(
+      'sign-in to work again',
+      async () => ((await login()).status === 200 ? true : undefined),
+      {
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      },
+    );
   });
 });

@@ -74,6 +74,25 @@ describe.skipIf(!redisUrl)('Redis unreachable (set SEMASWIFT_TEST_REDIS_URL to r
       { timeoutMs: 15_000, intervalMs: 100 },
     );
   });
+
+  it('answers 503 in bounded time when Redis stops answering without closing its connection', async () => {
+    expect((await login(PASSWORD)).status).toBe(200);
+    proxy.silence();
+    try {
+      expectError(await login(PASSWORD), 503, 'UNAVAILABLE');
+    } finally {
+      await proxy.stop();
+      await proxy.start();
+    }
+    await pollUntil(
+      'sign-in to work again',
+      async () => ((await login(PASSWORD)).status === 200 ? true : undefined),
+      {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      },
+    );
+  });
 });
 
 describe('Redis unreachable at start-up', () => {

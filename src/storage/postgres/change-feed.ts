@@ -37,7 +37,7 @@ export interface PostgresChangeFeedOptions {
 export function createPostgresChangeFeed(
   pool: Pool,
   options: PostgresChangeFeedOptions,
-): StoreEvents & { close(): Promise<void> } {
+): StoreEvents & { close(): Promise<void>; databaseReachable(): void } {
   const origin = randomUUID();
   const local = createLocalEventBus((error) => options.onWarning('a change-feed subscriber threw', error));
   let listening: ListenConnection | undefined;
@@ -75,6 +75,10 @@ export function createPostgresChangeFeed(
           onWarning: options.onWarning,
         });
       return local.subscribe(listener);
+    },
+    /** A pooled connection just got through: the feed, if it is waiting to reconnect, goes now. */
+    databaseReachable() {
+      listening?.reconnectNow();
     },
     async close() {
       closed = true;

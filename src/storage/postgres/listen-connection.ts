@@ -1,8 +1,13 @@
 import { Client, escapeIdentifier } from 'pg';
 
-/** First wait before reconnecting; doubles per failed attempt up to {@link MAX_BACKOFF_MS}. */
+/**
+ * First wait before reconnecting; doubles per failed attempt up to {@link MAX_BACKOFF_MS}. The cap
+ * is short because every moment the database is back but LISTEN is not, a revocation on another
+ * replica goes unheard (the resync on reconnect catches up): it bounds that window. An attempt
+ * against a database that is away costs one refused connection.
+ */
 const INITIAL_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5_000;
+const MAX_BACKOFF_MS = 1_000;
 /** How long connecting may take before the attempt counts as failed. */
 const CONNECT_TIMEOUT_MS = 5_000;
 /**
@@ -30,6 +35,11 @@ export interface ListenConnectionOptions {
 
 /** A running listener. */
 export interface ListenConnection {
+  /**
+   * The database is reachable again (another connection just got through): when waiting to
+   * reconnect, reconnect now rather than at the end of the backoff.
+   */
+  reconnectNow(): void;
   /** Stops listening and reconnecting. */
   close(): Promise<void>;
 }
@@ -44,6 +54,7 @@ export function startListenConnection(options: ListenConnectionOptions): ListenC
   let closed = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
+  let connecting = false;
 
   const scheduleReconnect = (): void => {
     const ceiling = Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS * 2 ** failures);
@@ -53,7 +64,9 @@ export function startListenConnection(options: ListenConnectionOptions): ListenC
   };
 
   async function connect(): Promise<void> {
+    retryTimer = undefined;
     if (closed) return;
+    connecting = true;
     const client = new Client({
       connectionString: options.connectionString,
       application_name: options.applicationName,
@@ -90,9 +103,11 @@ export function startListenConnection(options: ListenConnectionOptions): ListenC
       await client.connect();
       await client.query(`LISTEN ${escapeIdentifier(options.channel)}`);
     } catch (error) {
+      connecting = false;
       onLost(error);
       return;
     }
+    connecting = false;
     if (closed || lost) {
       if (!lost) await client.end().catch(() => {});
       return;
@@ -109,6 +124,11 @@ export function startListenConnection(options: ListenConnectionOptions): ListenC
 
   void connect();
   return {
+    reconnectNow() {
+      if (closed || connecting || current !== undefined || retryTimer === undefined) return;
+      clearTimeout(retryTimer);
+      void connect();
+    },
     async close() {
       closed = true;
       clearTimeout(retryTimer);

@@ -15,6 +15,8 @@ import { createPostgresUserAdminStore } from './user-admin-store.ts';
 
 /** How long a call waits for a connection (new or from the pool) before it rejects. */
 const CONNECT_TIMEOUT_MS = 5000;
+/** How long one query may wait for its answer before the database counts as unreachable. */
+const QUERY_TIMEOUT_MS = 5000;
 
 /** What the server shows in `pg_stat_activity` unless the URL sets `application_name`. */
 const DEFAULT_APPLICATION_NAME = 'semaswift-auth';
@@ -44,6 +46,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     connectionString,
     application_name: DEFAULT_APPLICATION_NAME,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A connection whose peer went silent (packets dropped, no reset) stays "open" until TCP gives
+    // up, minutes later: a request must get its 503 in bounded time instead. No query of ours comes
+    // near this; a timed-out connection is destroyed, not reused.
+    query_timeout: QUERY_TIMEOUT_MS,
+    keepAlive: true,
   });
   // Without a listener, an idle connection's error would be an unhandled 'error' event and end the process.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
@@ -63,6 +70,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     scope,
     onWarning: options.onChangeFeedWarning ?? (() => {}),
   });
+  // After an outage the pool's first new connection is the earliest sign the database is back.
+  pool.on('connect', () => feed.databaseReachable());
   let closed: Promise<void> | undefined;
   return {
     ...failClosed({
