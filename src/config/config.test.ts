@@ -59,7 +59,16 @@ describe('configuration', () => {
     'postgres://u@h/db',
     'postgresql://h/db',
   ])('accepts --db %s', (db) => {
-    expect(resolveConfig({ db }, {}).db).toBe(db);
+    const secretKey = { 'secret-key': Buffer.alloc(32, 1).toString('base64') };
+    expect(resolveConfig({ db, ...secretKey }, {}).db).toBe(db);
+  });
+
+  it('needs a shared secret key with PostgreSQL, and refuses an empty one', () => {
+    expect(() => resolveConfig({ db: 'postgres://u@h/db' }, {})).toThrow(/--secret-key .* is required/);
+    expect(() => resolveConfig({}, { SEMASWIFT_SECRET_KEY: '' })).toThrow(
+      /^SEMASWIFT_SECRET_KEY \(--secret-key\) is empty\.$/,
+    );
+    expect(() => resolveConfig({ 'secret-key': '' }, {})).toThrow(/^--secret-key is empty\.$/);
   });
 
   it('names the variable when the bad value came from the environment', () => {

@@ -201,6 +201,13 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     const path = config[key];
     if (path !== undefined) checkReadableFile(labels[key] as string, path);
   }
+  // Replicas on one database must share the key (PAT hashes, MFA secrets): a development key made
+  // up by each would split them silently.
+  if (config.secretKey === undefined && /^postgres(?:ql)?:/i.test(config.db)) {
+    throw new ConfigError(
+      `--secret-key (or ${envNameOf('secret-key')}) is required with a PostgreSQL --db: every replica needs the same one.`,
+    );
+  }
   config.issuer = config.issuer.replace(/\/+$/, '');
   return config;
 }
@@ -219,6 +226,9 @@ function resolveOptions(options: readonly OptionSpec[], flags: Flags, env: NodeJ
     const raw = fromFlag ?? env[variable];
     const label = fromFlag === undefined ? `${variable} (--${option.flag})` : `--${option.flag}`;
     labels[option.key] = label;
+    // An empty variable means unset, except for the secret key: an empty one is a deployment
+    // mistake (a secret file that came back empty), and "unset" would quietly make up a new key.
+    if (raw === '' && option.kind === 'secret-key') throw new ConfigError(`${label} is empty.`);
     values[option.key] =
       raw === undefined || raw === '' ? option.default : parseValue(option, label, String(raw));
   }
