@@ -5,7 +5,7 @@ import type { Config } from '../config/config.ts';
 import { createKeyRing } from '../keys/key-ring.ts';
 import type { ServerSecret } from '../keys/server-secret.ts';
 import { createMfa } from '../mfa/create-mfa.ts';
-import { createGrantLiveness } from '../oauth/grant-liveness.ts';
+import { createGrantLiveness, type GrantLiveness } from '../oauth/grant-liveness.ts';
 import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
 import { createPatAuthenticator } from '../pats/pat-authenticator.ts';
 import { createPatManager } from '../pats/pat-manager.ts';
@@ -90,9 +90,14 @@ export async function createDomain(
       return owner ? permissionsOf(owner.roles) : [];
     },
   });
-  const changeFeed = followStoreEvents({ store, patAuthenticator, keyRing, logger });
   // Whether the grant behind an OAuth access token still stands (the token is a JWT).
-  const oauthGrants = createGrantLiveness({ store });
+  const grantLiveness = createGrantLiveness({ store });
+  const changeFeed = followStoreEvents({ store, patAuthenticator, grants: grantLiveness, keyRing, logger });
+  // A grant revoked here is announced: this replica applies it at once, the others through the feed.
+  const oauthGrants: GrantLiveness = {
+    ...grantLiveness,
+    markRevoked: (grantId) => changeFeed.announce({ type: 'grant.revoked', grantId }),
+  };
 
   const authenticate = createAuthenticator({
     tokenVerifier: withVerifiedTokenCache(verifier),

@@ -25,7 +25,18 @@ function setUp() {
     forgetUser: (id: string) => calls.push(`forgetUser ${id}`),
     forgetAll: () => calls.push('forgetAll'),
   };
-  const feed = followStoreEvents({ store, patAuthenticator, keyRing, logger: pino({ level: 'silent' }) });
+  const grants = {
+    markRevoked: (id: string) => calls.push(`grantRevoked ${id}`),
+    forgetUser: (id: string) => calls.push(`grantsForgetUser ${id}`),
+    forgetActive: () => calls.push('grantsForgetActive'),
+  };
+  const feed = followStoreEvents({
+    store,
+    patAuthenticator,
+    grants,
+    keyRing,
+    logger: pino({ level: 'silent' }),
+  });
   const finishReload = async () => {
     releaseReload?.();
     await new Promise((resolve) => setImmediate(resolve));
@@ -38,13 +49,19 @@ describe('followStoreEvents', () => {
     const { calls, feed } = setUp();
     feed.announce({ type: 'pat.revoked', tokenHash: 'h1' });
     feed.announce({ type: 'user.changed', userId: 'usr_1' });
-    expect(calls).toEqual(['forgetToken h1', 'forgetUser usr_1']);
+    feed.announce({ type: 'grant.revoked', grantId: 'g1' });
+    expect(calls).toEqual([
+      'forgetToken h1',
+      'forgetUser usr_1',
+      'grantsForgetUser usr_1',
+      'grantRevoked g1',
+    ]);
   });
 
-  it('drops every cached PAT and reloads keys on resync', async () => {
+  it('drops every cached PAT and active grant and reloads keys on resync', async () => {
     const { bus, calls } = setUp();
     bus.deliver({ type: 'resync' });
-    expect(calls).toEqual(['forgetAll', 'reload']);
+    expect(calls).toEqual(['forgetAll', 'grantsForgetActive', 'reload']);
   });
 
   it('reloads once more when keys rotate again during a reload, and no more than that', async () => {

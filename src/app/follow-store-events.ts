@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { KeyRing } from '../keys/key-ring.ts';
+import type { GrantLiveness } from '../oauth/grant-liveness.ts';
 import type { PatAuthenticator } from '../pats/pat-authenticator.ts';
 import type { PublishedStoreEvent, StoreEvent, StoreEvents } from '../storage/store-events.ts';
 
@@ -18,17 +19,19 @@ export interface ChangeFeed {
 export interface ChangeFeedDeps {
   store: StoreEvents;
   patAuthenticator: Pick<PatAuthenticator, 'forgetToken' | 'forgetUser' | 'forgetAll'>;
+  grants: Pick<GrantLiveness, 'markRevoked' | 'forgetUser' | 'forgetActive'>;
   keyRing: Pick<KeyRing, 'reload'>;
   logger: Logger;
 }
 
 /**
  * Keeps this replica's caches in step with the store's change feed: a revoked PAT or a changed
- * user is dropped from the PAT cache, rotated keys are reloaded, and `resync` (events may have been
- * missed) drops every cached PAT and reloads the keys.
+ * user is dropped from the PAT cache, a revoked OAuth grant is known revoked, rotated keys are
+ * reloaded, and `resync` (events may have been missed) drops every cached PAT and active grant and
+ * reloads the keys.
  */
 export function followStoreEvents(deps: ChangeFeedDeps): ChangeFeed {
-  const { patAuthenticator, logger } = deps;
+  const { patAuthenticator, grants, logger } = deps;
   const reloadKeys = createCoalescedReload(
     () => deps.keyRing.reload(),
     (error) => logger.warn({ err: error }, 'signing key reload after a change-feed event failed'),
@@ -41,6 +44,10 @@ export function followStoreEvents(deps: ChangeFeedDeps): ChangeFeed {
         break;
       case 'user.changed':
         patAuthenticator.forgetUser(event.userId);
+        grants.forgetUser(event.userId);
+        break;
+      case 'grant.revoked':
+        grants.markRevoked(event.grantId);
         break;
       case 'keys.rotated':
         reloadKeys();
@@ -48,6 +55,7 @@ export function followStoreEvents(deps: ChangeFeedDeps): ChangeFeed {
       case 'resync':
         logger.info('change feed listening: PAT cache dropped, signing keys reloading');
         patAuthenticator.forgetAll();
+        grants.forgetActive();
         reloadKeys();
         break;
     }

@@ -14,7 +14,9 @@ export type PublishedStoreEvent =
   /** The signing keys changed (`keys rotate`): reload them. */
   | { type: 'keys.rotated' }
   /** A user's roles or standing changed: drop whatever was cached about them. */
-  | { type: 'user.changed'; userId: string };
+  | { type: 'user.changed'; userId: string }
+  /** An OAuth grant was revoked: the access tokens issued under it stop working everywhere. */
+  | { type: 'grant.revoked'; grantId: string };
 
 /**
  * What subscribers receive: the published events, plus `resync`, which the store sends itself when

@@ -117,6 +117,10 @@ function toPublishedEvent(value: unknown): PublishedStoreEvent | undefined {
         : undefined;
     case 'keys.rotated':
       return { type: 'keys.rotated' };
+    case 'grant.revoked':
+      return typeof candidate.grantId === 'string'
+        ? { type: 'grant.revoked', grantId: candidate.grantId }
+        : undefined;
     default:
       return undefined;
   }

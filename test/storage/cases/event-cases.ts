@@ -9,6 +9,7 @@ const EVENTS: PublishedStoreEvent[] = [
   { type: 'pat.revoked', tokenHash: 'hash-of-a-pat' },
   { type: 'keys.rotated' },
   { type: 'user.changed', userId: 'usr_changed' },
+  { type: 'grant.revoked', grantId: 'grant_revoked' },
 ];
 
 /** Contract cases for the change feed as seen from one store; `store()` is a fresh store per test. */
