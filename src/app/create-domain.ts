@@ -10,11 +10,12 @@ import { createLastUsedTracker } from '../pats/last-used-tracker.ts';
 import { createPatAuthenticator } from '../pats/pat-authenticator.ts';
 import { createPatManager } from '../pats/pat-manager.ts';
 import { createAuthenticator } from '../principal/authenticator.ts';
+import { createRemovedUsers } from '../principal/removed-users.ts';
 import { createBruteForceGuard } from '../ratelimit/brute-force-guard.ts';
 import { openLimiterStore } from '../ratelimit/limiter-store.ts';
 import type { Store } from '../storage/store.ts';
 import { createTokenSigner } from '../tokens/token-signer.ts';
-import { createTokenVerifier } from '../tokens/token-verifier.ts';
+import { CLOCK_TOLERANCE_SECONDS, createTokenVerifier } from '../tokens/token-verifier.ts';
 import { withVerifiedTokenCache } from '../tokens/verified-token-cache.ts';
 import { permissionsOf } from '../users/roles.ts';
 import { createUserDirectory } from '../users/user-directory.ts';
@@ -67,7 +68,8 @@ export async function createDomain(
     store,
     hasher,
     // Here at once (the feed applies locally first), and on every other replica.
-    onUserChanged: (userId) => changeFeed.announce({ type: 'user.changed', userId }),
+    onUserChanged: (userId, { removed }) =>
+      changeFeed.announce({ type: 'user.changed', userId, ...(removed ? { removed } : {}) }),
   });
   const lastUsed = createLastUsedTracker(store, (error) =>
     logger.warn({ err: error }, 'last_used_at write failed'),
@@ -92,7 +94,18 @@ export async function createDomain(
   });
   // Whether the grant behind an OAuth access token still stands (the token is a JWT).
   const grantLiveness = createGrantLiveness({ store });
-  const changeFeed = followStoreEvents({ store, patAuthenticator, grants: grantLiveness, keyRing, logger });
+  // OAuth access tokens may live as long as ours (both come from --access-token-ttl).
+  const removedUsers = createRemovedUsers({
+    rememberSeconds: config.accessTokenTtl + CLOCK_TOLERANCE_SECONDS,
+  });
+  const changeFeed = followStoreEvents({
+    store,
+    patAuthenticator,
+    grants: grantLiveness,
+    removedUsers,
+    keyRing,
+    logger,
+  });
   // A grant revoked here is announced: this replica applies it at once, the others through the feed.
   const oauthGrants: GrantLiveness = {
     ...grantLiveness,
@@ -103,6 +116,7 @@ export async function createDomain(
     tokenVerifier: withVerifiedTokenCache(verifier),
     patAuthenticator,
     delegatedGrants: oauthGrants,
+    removedUsers,
   });
 
   return {

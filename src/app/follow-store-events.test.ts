@@ -30,10 +30,12 @@ function setUp() {
     forgetUser: (id: string) => calls.push(`grantsForgetUser ${id}`),
     forgetActive: () => calls.push('grantsForgetActive'),
   };
+  const removedUsers = { add: (id: string) => calls.push(`removed ${id}`) };
   const feed = followStoreEvents({
     store,
     patAuthenticator,
     grants,
+    removedUsers,
     keyRing,
     logger: pino({ level: 'silent' }),
   });
@@ -50,11 +52,15 @@ describe('followStoreEvents', () => {
     feed.announce({ type: 'pat.revoked', tokenHash: 'h1' });
     feed.announce({ type: 'user.changed', userId: 'usr_1' });
     feed.announce({ type: 'grant.revoked', grantId: 'g1' });
+    feed.announce({ type: 'user.changed', userId: 'usr_2', removed: true });
     expect(calls).toEqual([
       'forgetToken h1',
       'forgetUser usr_1',
       'grantsForgetUser usr_1',
       'grantRevoked g1',
+      'removed usr_2',
+      'forgetUser usr_2',
+      'grantsForgetUser usr_2',
     ]);
   });
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { KeyRing } from '../keys/key-ring.ts';
 import type { GrantLiveness } from '../oauth/grant-liveness.ts';
 import type { PatAuthenticator } from '../pats/pat-authenticator.ts';
+import type { RemovedUsers } from '../principal/removed-users.ts';
 import type { PublishedStoreEvent, StoreEvent, StoreEvents } from '../storage/store-events.ts';
 
 /** This replica's side of the store's change feed. */
@@ -20,6 +21,7 @@ export interface ChangeFeedDeps {
   store: StoreEvents;
   patAuthenticator: Pick<PatAuthenticator, 'forgetToken' | 'forgetUser' | 'forgetAll'>;
   grants: Pick<GrantLiveness, 'markRevoked' | 'forgetUser' | 'forgetActive'>;
+  removedUsers: Pick<RemovedUsers, 'add'>;
   keyRing: Pick<KeyRing, 'reload'>;
   logger: Logger;
 }
@@ -43,6 +45,7 @@ export function followStoreEvents(deps: ChangeFeedDeps): ChangeFeed {
         patAuthenticator.forgetToken(event.tokenHash);
         break;
       case 'user.changed':
+        if (event.removed) deps.removedUsers.add(event.userId);
         patAuthenticator.forgetUser(event.userId);
         grants.forgetUser(event.userId);
         break;

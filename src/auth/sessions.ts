@@ -92,12 +92,10 @@ export function createSessions(deps: SessionsDeps): Sessions {
     },
 
     async end(refreshToken) {
-      const claims = await verifier.verifyRefreshToken(refreshToken).catch((error: unknown) => {
-        // Logging out with an expired token still ends the session it belonged to.
-        if (error instanceof AuthError && error.code === 'TOKEN_EXPIRED') return undefined;
-        throw error;
-      });
-      const state = claims ? await store.findRefreshToken(refreshTokenHash(claims.jti)) : undefined;
+      // Logging out with an expired (but genuine) token still ends the session it belonged to: a
+      // later token of that family, one a thief rotated, must die with it.
+      const claims = await verifier.verifyRefreshToken(refreshToken, { expired: 'accept' });
+      const state = await store.findRefreshToken(refreshTokenHash(claims.jti));
       if (state) await store.revokeRefreshFamily(state.familyId, now());
     },
   };

@@ -86,15 +86,21 @@ export function createPatManager(deps: PatManagerDeps): PatManager {
           `expires_at may be at most ${Math.floor(deps.maxTtlSeconds / 86_400)} days ahead.`,
         );
       }
+      // A PAT made by a PAT or by an OAuth client's token can never do more than that credential
+      // (below); one made by a PAT cannot outlive it either, or a leaked short-lived PAT could
+      // renew itself for ever. (An OAuth token is an hour long: the user allowed the app `pat:write`,
+      // the dashboard included, to make tokens for longer.)
+      const limited = caller.authMethod === 'pat' || caller.clientId !== undefined;
+      if (caller.authMethod === 'pat' && init.expiresAt > caller.expiresAt) {
+        throw invalidArgument('expires_at may not be later than the credential creating the token expires.');
+      }
       const unknown = init.permissions.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
       if (unknown.length > 0) throw invalidArgument(`Unknown permission: ${unknown.join(', ')}.`);
       const missing = init.permissions.filter((p) => !caller.permissions.includes(p));
       if (missing.length > 0) throw insufficientPermissions(missing);
 
       const requested = [...new Set(init.permissions)];
-      // A PAT made by a PAT or by an OAuth client's token can never outgrow that credential:
-      // default to its permissions, not to all of the owner's.
-      const limited = caller.authMethod === 'pat' || caller.clientId !== undefined;
+      // Unless chosen, its permissions are the creating credential's, not all of the owner's.
       const permissions = requested.length > 0 ? requested : limited ? caller.permissions : null;
       const token = generatePat(deps.environment);
       const record: PatRecord = {

@@ -4,6 +4,7 @@ import { looksLikePat } from '../pats/pat-format.ts';
 import { type AccessTokenClaims, isDelegated } from '../tokens/token-types.ts';
 import type { TokenVerifier } from '../tokens/token-verifier.ts';
 import type { CredentialSource, Principal } from './principal.ts';
+import type { RemovedUsers } from './removed-users.ts';
 
 /** Query parameters that carry credentials in other APIs (RFC 6750 §2.3 and common API-key names). */
 const CREDENTIAL_PARAMS = new Set(['access_token', 'api_key', 'apikey', 'x-api-key', 'token', 'pat']);
@@ -21,6 +22,8 @@ export function createAuthenticator(deps: {
   patAuthenticator?: PatAuthenticator;
   /** Whether the grant behind an OAuth access token (one with `client_id`) still stands. */
   delegatedGrants?: { assertActive(grantId: string, userId: string): Promise<void> };
+  /** Users removed while their access tokens may still live: those tokens are refused. */
+  removedUsers?: Pick<RemovedUsers, 'has'>;
 }): Authenticator {
   // A cached token's claims are one frozen object: its principal is built once, and is one object
   // too, which lets the ext_authz port cache the answer it serialises for that principal.
@@ -33,6 +36,7 @@ export function createAuthenticator(deps: {
       return deps.patAuthenticator.authenticate(token);
     }
     const claims = await deps.tokenVerifier.verifyAccessToken(token);
+    if (deps.removedUsers?.has(claims.sub)) throw tokenInvalid('The account behind this token was removed.');
     // Checked on every use, not cached with the principal: a revoked grant takes its tokens down.
     const delegated = isDelegated(claims);
     if (delegated && deps.delegatedGrants) {

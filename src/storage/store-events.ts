@@ -13,8 +13,8 @@ export type PublishedStoreEvent =
   | { type: 'pat.revoked'; tokenHash: string }
   /** The signing keys changed (`keys rotate`): reload them. */
   | { type: 'keys.rotated' }
-  /** A user's roles or standing changed: drop whatever was cached about them. */
-  | { type: 'user.changed'; userId: string }
+  /** A user's roles or standing changed (`removed`: the user is gone): drop whatever was cached. */
+  | { type: 'user.changed'; userId: string; removed?: boolean }
   /** An OAuth grant was revoked: the access tokens issued under it stop working everywhere. */
   | { type: 'grant.revoked'; grantId: string };
 

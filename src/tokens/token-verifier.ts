@@ -9,8 +9,11 @@ export const CLOCK_TOLERANCE_SECONDS = 5;
 export interface TokenVerifier {
   /** Verifies an access token: RS256 only, our key, `typ` at+jwt, issuer, audience, expiry. */
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
-  /** Verifies a refresh token's signature and claims (not whether it is spent: storage knows). */
-  verifyRefreshToken(token: string): Promise<RefreshTokenClaims>;
+  /**
+   * Verifies a refresh token's signature and claims (not whether it is spent: storage knows).
+   * `expired: 'accept'` skips the expiry check only, for ending the session it belongs to.
+   */
+  verifyRefreshToken(token: string, options?: { expired?: 'accept' }): Promise<RefreshTokenClaims>;
 }
 
 export interface TokenVerifierOptions {
@@ -27,14 +30,19 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return key;
   };
 
-  async function verify(token: string, typ: string, audience: string): Promise<JWTPayload> {
+  async function verify(
+    token: string,
+    typ: string,
+    audience: string,
+    acceptExpired = false,
+  ): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(token, getKey, {
         algorithms: ['RS256'],
         typ,
         issuer,
         audience,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTolerance: acceptExpired ? Number.MAX_SAFE_INTEGER : CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'exp', 'iat', 'jti'],
       });
       return payload;
@@ -57,8 +65,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
       return payload as unknown as AccessTokenClaims;
     },
-    async verifyRefreshToken(token) {
-      const payload = await verify(token, TOKEN_TYP.refresh, issuer);
+    async verifyRefreshToken(token, verifyOptions) {
+      const payload = await verify(token, TOKEN_TYP.refresh, issuer, verifyOptions?.expired === 'accept');
       if (typeof payload.sid !== 'string') throw tokenInvalid();
       return payload as unknown as RefreshTokenClaims;
     },

@@ -47,7 +47,7 @@ export function createUserDirectory(deps: {
   store: Store;
   hasher: PasswordHasher;
   /** Told after a user's roles change or the user is removed: caches of their PATs must go. */
-  onUserChanged?: (userId: string) => void;
+  onUserChanged?: (userId: string, change: { removed: boolean }) => void;
 }): UserDirectory {
   const { store, hasher } = deps;
 
@@ -112,14 +112,14 @@ export function createUserDirectory(deps: {
         ...(roles ? { roles } : {}),
       });
       if (!updated) throw new AuthError('NOT_FOUND', 'No such user.');
-      deps.onUserChanged?.(userId);
+      deps.onUserChanged?.(userId, { removed: false });
       return updated;
     },
     async deleteUser(caller, userId) {
       if (userId === caller.userId) throw invalidArgument('You cannot remove yourself.');
       await manageable(caller, userId);
       await store.deleteUser(userId);
-      deps.onUserChanged?.(userId);
+      deps.onUserChanged?.(userId, { removed: true });
     },
     getUser: (id) => store.findUserById(id),
   };

@@ -102,6 +102,32 @@ describe('401 TOKEN_INVALID and TOKEN_EXPIRED', () => {
     const response = await api(server.baseUrl, '/api/v1/auth/refresh', { json: { refresh_token: expired } });
     expectError(response, 401, 'TOKEN_EXPIRED');
   });
+
+  it('ends the session on logout with an expired refresh token: its later tokens die too', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const first = await server.login(admin.email, PASSWORD);
+    const rotated = await api<{ refresh_token: string }>(server.baseUrl, '/api/v1/auth/refresh', {
+      json: { refresh_token: first.refresh_token },
+    });
+    expect(rotated.status).toBe(200);
+    // The first token, as it would look once expired (same jti, same family).
+    const claims = { ...decodeJwt(first.refresh_token), iat: now - 7200, exp: now - 3600 };
+    const subject = { sub: admin.id, organization_id: admin.organization_id, roles: [], permissions: [] };
+    const expired = await signAccessToken(activeSigningKey(server.dbPath), subject, {
+      header: { typ: 'refresh+jwt' },
+      claims,
+    });
+    expect(
+      (await api(server.baseUrl, '/api/v1/auth/logout', { json: { refresh_token: expired } })).status,
+    ).toBe(200);
+    expectError(
+      await api(server.baseUrl, '/api/v1/auth/refresh', {
+        json: { refresh_token: rotated.body.refresh_token },
+      }),
+      401,
+      'TOKEN_INVALID',
+    );
+  });
 });
 
 it('403 INSUFFICIENT_PERMISSIONS when the credential lacks the permission', async () => {

@@ -317,6 +317,44 @@ describe('the owner', () => {
     expectError(await api(server.baseUrl, '/api/v1/users/me', asPat), 401, 'TOKEN_INVALID');
   });
 
+  it('removal takes the user’s access tokens down at once too, on every call', async () => {
+    const user = await server.createUser({
+      email: 'pat-removed-admin@example.com',
+      password: PASSWORD,
+      org: 'pats',
+      roles: ['admin'],
+    });
+    const jwt = (await server.login(user.email, PASSWORD)).access_token;
+    expect((await api(server.baseUrl, '/api/v1/users', { token: jwt })).status).toBe(200);
+    expect(
+      (await api(server.baseUrl, `/api/v1/users/${user.id}`, { method: 'DELETE', token: adminJwt })).status,
+    ).toBe(200);
+    expectError(await api(server.baseUrl, '/api/v1/users', { token: jwt }), 401, 'TOKEN_INVALID');
+    expectError(
+      await api(server.baseUrl, '/api/v1/users', {
+        token: jwt,
+        json: { email: 'backdoor@example.com', password: 'backdoor-password', roles: ['admin'] },
+      }),
+      401,
+      'TOKEN_INVALID',
+    );
+    expectError(await createPat(jwt, { name: 'late', expires_at: inDays(1) }), 401, 'TOKEN_INVALID');
+  });
+
+  it('a PAT cannot make a PAT that outlives it', async () => {
+    const parent = (
+      await createPat(adminJwt, {
+        name: 'short parent',
+        expires_at: inDays(1),
+        permissions: ['pat:write', 'user:read'],
+      })
+    ).body;
+    const asParent = (json: object) =>
+      api<CreatedPat>(server.baseUrl, '/api/v1/pats', { headers: { 'x-api-key': parent.token }, json });
+    expectError(await asParent({ name: 'long child', expires_at: inDays(30) }), 400, 'INVALID_ARGUMENT');
+    expect((await asParent({ name: 'short child', expires_at: inDays(0.5) })).status).toBe(200);
+  });
+
   it('a PAT survives a server restart (it lives in the database)', async () => {
     const pat = (await createPat(agentJwt, { name: 'durable', expires_at: inDays(1) })).body;
     const restarted = await server.restart();

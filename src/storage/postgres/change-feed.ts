@@ -113,7 +113,11 @@ function toPublishedEvent(value: unknown): PublishedStoreEvent | undefined {
         : undefined;
     case 'user.changed':
       return typeof candidate.userId === 'string'
-        ? { type: 'user.changed', userId: candidate.userId }
+        ? {
+            type: 'user.changed',
+            userId: candidate.userId,
+            ...(candidate.removed === true ? { removed: true } : {}),
+          }
         : undefined;
     case 'keys.rotated':
       return { type: 'keys.rotated' };

@@ -9,6 +9,7 @@ const EVENTS: PublishedStoreEvent[] = [
   { type: 'pat.revoked', tokenHash: 'hash-of-a-pat' },
   { type: 'keys.rotated' },
   { type: 'user.changed', userId: 'usr_changed' },
+  { type: 'user.changed', userId: 'usr_removed', removed: true },
   { type: 'grant.revoked', grantId: 'grant_revoked' },
 ];
 
