@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { withRequestLog } from '../observability/request-log.ts';
 import { createCallGuard } from '../principal/access-policy.ts';
 import type { Authenticator } from '../principal/authenticator.ts';
+import { restRoutesOf } from '../rest/http-rules.ts';
 import { createOpenApiHandler } from '../rest/openapi-handler.ts';
 import { createRestHandler } from '../rest/rest-handler.ts';
 import { createAuthService } from '../rpc/auth-service.ts';
@@ -109,8 +110,9 @@ export async function createApp(
     delegatedAccess,
   });
   const reportError = createErrorReporter(logger);
-  const rest = createRestHandler({ services, guard, reportError });
-  const openApi = createOpenApiHandler({ services, issuer: config.issuer, delegatedAccess });
+  const routes = restRoutesOf(services.map((s) => s.service));
+  const rest = createRestHandler({ services, routes, guard, reportError });
+  const openApi = createOpenApiHandler({ routes, issuer: config.issuer, delegatedAccess });
   const extAuthzHttp = createHttpCheckHandler({ authenticate, audience: config.audience });
   const wellKnown = createWellKnownHandler({ keyRing });
   const oauth = createOAuth(config, {

@@ -57,11 +57,13 @@ function repairGrpc(response: UniversalServerResponse): UniversalServerResponse 
 function repairGrpcStatus(headers: Headers | undefined): void {
   const encoded = headers?.get('grpc-message');
   if (!headers || encoded === null || encoded === undefined) return;
-  const message = safeDecode(encoded);
+  let message = safeDecode(encoded);
   if (headers.get('grpc-status') === '13' && UNDECODABLE.test(message)) {
-    setTrailerStatus(headers, undecodable());
+    const replacement = undecodable();
+    setTrailerStatus(headers, replacement);
+    message = replacement.rawMessage;
   }
-  headers.set('grpc-message', encodeGrpcMessage(safeDecode(headers.get('grpc-message') ?? '')));
+  headers.set('grpc-message', encodeGrpcMessage(message));
 }
 
 /** A Connect unary error is one small JSON body (uncompressed: errors are below the threshold). */

@@ -58,44 +58,28 @@ export async function authorizeRequest(
   }
 }
 
-/** The identity headers we set upstream, by name: a client's own `x-semaswift-*` beyond these go. */
-const IDENTITY_HEADERS: ReadonlySet<string> = new Set([
-  'x-semaswift-user-id',
-  'x-semaswift-org-id',
-  'x-semaswift-roles',
-  'x-semaswift-permissions',
-  'x-semaswift-auth-method',
-]);
-
-// A principal is one object while its credential is cached: its headers are built once.
-const identityHeadersOf = new WeakMap<Principal, Array<[string, string]>>();
-
-function identityHeaders(principal: Principal): Array<[string, string]> {
-  let headers = identityHeadersOf.get(principal);
-  if (headers === undefined) {
-    headers = [
-      ['x-semaswift-user-id', principal.userId],
-      ['x-semaswift-org-id', principal.organizationId],
-      ['x-semaswift-roles', principal.roles.join(',')],
-      ['x-semaswift-permissions', principal.permissions.join(',')],
-      ['x-semaswift-auth-method', principal.authMethod],
-    ];
-    identityHeadersOf.set(principal, headers);
-  }
-  return headers;
-}
+/** The identity headers we set upstream: a client's own `x-semaswift-*` beyond these go. */
+const IDENTITY_HEADERS: ReadonlyArray<readonly [string, (principal: Principal) => string]> = [
+  ['x-semaswift-user-id', (p) => p.userId],
+  ['x-semaswift-org-id', (p) => p.organizationId],
+  ['x-semaswift-roles', (p) => p.roles.join(',')],
+  ['x-semaswift-permissions', (p) => p.permissions.join(',')],
+  ['x-semaswift-auth-method', (p) => p.authMethod],
+];
+const IDENTITY_HEADER_NAMES: ReadonlySet<string> = new Set(IDENTITY_HEADERS.map(([name]) => name));
 
 function headerChanges(principal: Principal, headers: Readonly<Record<string, string>>) {
   const headersToRemove: string[] = [];
   for (const name in headers) {
-    if (name.startsWith(IDENTITY_PREFIX) && !IDENTITY_HEADERS.has(name)) headersToRemove.push(name);
+    if (name.startsWith(IDENTITY_PREFIX) && !IDENTITY_HEADER_NAMES.has(name)) headersToRemove.push(name);
   }
   // A PAT is a long-lived secret the upstream never needs; a JWT passes through.
   if (principal.authMethod === 'pat') {
     if (headers['x-api-key'] !== undefined) headersToRemove.push('x-api-key');
     if (headers.authorization !== undefined) headersToRemove.push('authorization');
   }
-  return { headersToSet: identityHeaders(principal), headersToRemove };
+  const headersToSet = IDENTITY_HEADERS.map(([name, value]) => [name, value(principal)] as const);
+  return { headersToSet, headersToRemove };
 }
 
 function unavailable(cause: unknown): AuthError {

@@ -29,8 +29,7 @@ export function routePolicyOf(extensions: Readonly<Record<string, string>>): Rou
   const allowPat = extensions.allow_pat;
   const audience = extensions.audience;
   if (permissions === undefined && allowPat === undefined && audience === undefined) return DEFAULT_POLICY;
-  // \0 cannot occur in a header-safe Envoy config value, so the key is unambiguous.
-  const key = `${permissions ?? ''}\0${allowPat ?? '\0'}\0${audience ?? ''}`;
+  const key = JSON.stringify([permissions, allowPat, audience]);
   let policy = remembered.get(key);
   if (policy === undefined) {
     policy = parsePolicy(permissions, allowPat, audience);

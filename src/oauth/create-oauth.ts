@@ -81,11 +81,6 @@ export function createOAuth(
     logger,
   });
 
-  // A removed user's grants go with them (storage cascades): drop what is believed about them.
-  const unsubscribe = store.subscribe((event) => {
-    if (event.type === 'user.changed') liveness.forgetUser(event.userId);
-    else if (event.type === 'resync') liveness.forgetActive();
-  });
   const purge = setInterval(() => {
     store.deleteOAuthRecordsExpiredBefore(now() - PURGE_GRACE_SECONDS).catch((error: unknown) => {
       logger.warn({ err: error }, 'could not delete expired OAuth records');
@@ -96,7 +91,6 @@ export function createOAuth(
   return {
     handler,
     close() {
-      unsubscribe();
       clearInterval(purge);
     },
   };

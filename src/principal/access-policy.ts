@@ -4,10 +4,14 @@ import { access } from '../gen/semaswift/auth/v1/options_pb.js';
 import type { Authenticator } from './authenticator.ts';
 import type { CredentialSource, Principal } from './principal.ts';
 
-interface ResolvedRule {
+export interface ResolvedRule {
   public: boolean;
   permissions: readonly string[];
 }
+
+/** The `(semaswift.auth.v1.access)` rule an RPC declares, or undefined when it declares none. */
+export const declaredAccessRule = (method: DescMethod): ResolvedRule | undefined =>
+  hasOption(method, access) ? getOption(method, access) : undefined;
 
 /** Checks a call against the `(semaswift.auth.v1.access)` option declared on its RPC. */
 export type CallGuard = (method: DescMethod, source: CredentialSource) => Promise<Principal | undefined>;
@@ -35,7 +39,7 @@ export function createCallGuard(
   const ruleOf = (method: DescMethod): ResolvedRule | null => {
     let rule = rules.get(method);
     if (rule === undefined) {
-      rule = hasOption(method, access) ? getOption(method, access) : null;
+      rule = declaredAccessRule(method) ?? null;
       rules.set(method, rule);
     }
     return rule;

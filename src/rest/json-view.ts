@@ -1,5 +1,16 @@
-import { type DescMessage, getOption, hasOption, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import {
+  type DescField,
+  type DescMessage,
+  getOption,
+  hasOption,
+  type JsonObject,
+  type JsonValue,
+} from '@bufbuild/protobuf';
 import { json as jsonRule } from '../gen/semaswift/auth/v1/options_pb.js';
+
+/** Whether the field is marked `(semaswift.auth.v1.json).omit_empty`: left out of answers when empty. */
+export const omitsWhenEmpty = (field: DescField): boolean =>
+  hasOption(field, jsonRule) && getOption(field, jsonRule).omitEmpty;
 
 /**
  * Shapes REST JSON, recursively: every implicit field is present (`"pats": []`), fields marked
@@ -17,7 +28,7 @@ export function omitEmptyFields(schema: DescMessage, value: JsonValue): JsonValu
         object[key] = null;
       continue;
     }
-    if (hasOption(field, jsonRule) && getOption(field, jsonRule).omitEmpty && isEmpty(current)) {
+    if (omitsWhenEmpty(field) && isEmpty(current)) {
       delete object[key];
     } else if (field.message) {
       const nested = field.message;

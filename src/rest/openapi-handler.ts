@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { DescMethod, DescService } from '@bufbuild/protobuf';
-import { AuthError } from '../errors/auth-error.ts';
-import { writeJsonError } from '../server/http-errors.ts';
+import type { DescMethod } from '@bufbuild/protobuf';
+import { methodNotAllowed } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
-import { restRoutesOf } from './http-rules.ts';
+import type { RestRoute } from './http-rules.ts';
 import { openApiDocument } from './openapi.ts';
 
 /** Where the document is served. */
@@ -13,15 +12,15 @@ export const OPENAPI_PATH = '/api/v1/openapi.json';
 const MAX_AGE_SECONDS = 300;
 
 /**
- * `GET /api/v1/openapi.json` (public): the OpenAPI document of the REST routes the transcoder
- * builds from the same services, built once here. Answers false for any other path.
+ * `GET /api/v1/openapi.json` (public): the OpenAPI document of the routes the REST transcoder
+ * serves, built once here. Answers false for any other path.
  */
 export function createOpenApiHandler(deps: {
-  services: ReadonlyArray<{ readonly service: DescService }>;
+  routes: readonly RestRoute[];
   issuer: string;
   delegatedAccess?: (method: DescMethod) => readonly string[] | undefined;
 }): (req: HttpRequest, res: HttpResponse) => boolean {
-  const document = openApiDocument(restRoutesOf(deps.services.map((s) => s.service)), {
+  const document = openApiDocument(deps.routes, {
     version: packageVersion(),
     issuer: deps.issuer,
     ...(deps.delegatedAccess ? { delegatedAccess: deps.delegatedAccess } : {}),
@@ -30,11 +29,7 @@ export function createOpenApiHandler(deps: {
   return (req, res) => {
     if ((req.url ?? '/').split('?')[0] !== OPENAPI_PATH) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      writeJsonError(
-        res,
-        new AuthError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${OPENAPI_PATH}.`),
-      );
+      methodNotAllowed(req, res, OPENAPI_PATH, ['GET', 'HEAD']);
       return true;
     }
     const headers = {

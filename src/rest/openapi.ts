@@ -3,15 +3,14 @@ import {
   type DescField,
   type DescMessage,
   type DescMethod,
-  getOption,
-  hasOption,
   ScalarType,
 } from '@bufbuild/protobuf';
 import { FeatureSet_FieldPresence } from '@bufbuild/protobuf/wkt';
 import { ERROR_CODES, type ErrorCode } from '../errors/auth-error.ts';
 import { httpStatusOf } from '../errors/error-mapping.ts';
-import { access, json as jsonRule } from '../gen/semaswift/auth/v1/options_pb.js';
+import { declaredAccessRule } from '../principal/access-policy.ts';
 import type { RestRoute } from './http-rules.ts';
+import { omitsWhenEmpty } from './json-view.ts';
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it), as plain JSON. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -132,7 +131,7 @@ function operationOf(
   const bound = new Set(route.template.segments.flatMap((s) => ('variable' in s ? [s.variable] : [])));
   // Nested variables (`{parent.id}`) leave the rest of their top-level field to the body.
   const boundFields = new Set(method.input.fields.filter((f) => bound.has(f.name)));
-  const rule = hasOption(method, access) ? getOption(method, access) : undefined;
+  const rule = declaredAccessRule(method);
   const isPublic = rule?.public === true;
 
   const parameters: JsonSchema[] = [];
@@ -286,26 +285,22 @@ function fieldSchema(
         : schema;
     }
     case 'list':
-      return {
-        type: 'array',
-        items:
-          field.listKind === 'scalar'
-            ? scalarSchema(field.scalar)
-            : field.listKind === 'enum'
-              ? enumSchema(field.enum)
-              : messageSchema(field.message, direction, schemas, seen),
-      };
+      return { type: 'array', items: elementSchema(field, direction, schemas, seen) };
     case 'map':
-      return {
-        type: 'object',
-        additionalProperties:
-          field.mapKind === 'scalar'
-            ? scalarSchema(field.scalar)
-            : field.mapKind === 'enum'
-              ? enumSchema(field.enum)
-              : messageSchema(field.message, direction, schemas, seen),
-      };
+      return { type: 'object', additionalProperties: elementSchema(field, direction, schemas, seen) };
   }
+}
+
+/** The schema of a list's items or a map's values. */
+function elementSchema(
+  field: DescField & { fieldKind: 'list' | 'map' },
+  direction: Direction,
+  schemas: Record<string, JsonSchema>,
+  seen: ReadonlySet<DescMessage>,
+): JsonSchema {
+  if (field.message) return messageSchema(field.message, direction, schemas, seen);
+  if (field.enum) return enumSchema(field.enum);
+  return scalarSchema(field.scalar ?? ScalarType.STRING);
 }
 
 /**
@@ -341,7 +336,7 @@ function messageSchema(
 /** Whether the transcoder's answer always has the key (toJson with alwaysEmitImplicit, then json-view.ts). */
 function alwaysWritten(field: DescField): boolean {
   if (field.fieldKind === 'message' && field.message.typeName === TIMESTAMP) return true;
-  if (hasOption(field, jsonRule) && getOption(field, jsonRule).omitEmpty) return false;
+  if (omitsWhenEmpty(field)) return false;
   return field.presence === FeatureSet_FieldPresence.IMPLICIT;
 }
 

@@ -18,7 +18,7 @@ import type { RegisteredService } from '../rpc/services.ts';
 import { type ErrorReporter, writeJsonError } from '../server/http-errors.ts';
 import { type HttpRequest, type HttpResponse, sendResponse } from '../server/http-types.ts';
 import { headerValue, repeatedCredentialHeader, toFetchHeaders } from '../server/node-headers.ts';
-import { type RestRoute, restRoutesOf } from './http-rules.ts';
+import type { RestRoute } from './http-rules.ts';
 import { omitEmptyFields } from './json-view.ts';
 import { matchPath } from './path-template.ts';
 import { readJsonObject } from './request-body.ts';
@@ -31,6 +31,8 @@ export type RestHandler = (req: HttpRequest, res: HttpResponse) => Promise<boole
 
 export interface RestHandlerDeps {
   services: readonly RegisteredService[];
+  /** `restRoutesOf` the services: built once, shared with the OpenAPI view. */
+  routes: readonly RestRoute[];
   guard: CallGuard;
   reportError: ErrorReporter;
 }
@@ -41,7 +43,7 @@ export interface RestHandlerDeps {
  * the same implementation as Connect and gRPC, and writes the answer with proto field names.
  */
 export function createRestHandler(deps: RestHandlerDeps): RestHandler {
-  const routes = restRoutesOf(deps.services.map((s) => s.service));
+  const { routes } = deps;
   const implementations = new Map<DescMethod, UnaryFn>();
   for (const { service, impl } of deps.services) {
     for (const method of service.methods) {
